@@ -1,0 +1,5 @@
+DROP TABLE order_lines;
+DROP TABLE orders;
+DROP TABLE basket_items;
+DROP TABLE baskets;
+DROP TABLE products;

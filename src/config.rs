@@ -1,0 +1,311 @@
+//! Settings, parsed once from the environment (see the table in README.md).
+
+use std::fmt;
+use std::time::Duration;
+
+use base64::Engine;
+
+/// Which database Trolley talks to, chosen from the scheme of `DATABASE_URL`.
+#[derive(Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    Postgres(String),
+    /// A path to the SQLite file.
+    Sqlite(String),
+}
+
+impl DatabaseUrl {
+    pub fn parse(url: &str) -> Result<Self, ConfigError> {
+        let bad = |why: &str| ConfigError::new("DATABASE_URL", why);
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Self::Postgres(url.to_owned()))
+        } else if let Some(path) = url.strip_prefix("sqlite://") {
+            if path.is_empty() || path == ":memory:" {
+                return Err(bad("sqlite:// needs a file path, e.g. sqlite://trolley.db"));
+            }
+            Ok(Self::Sqlite(path.to_owned()))
+        } else {
+            Err(bad(
+                "expected postgres://…, postgresql://… or sqlite://PATH",
+            ))
+        }
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        match self {
+            Self::Postgres(_) => "PostgreSQL",
+            Self::Sqlite(_) => "SQLite",
+        }
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    // A PostgreSQL URL may carry a password: show the backend and the host part only.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Postgres(url) => {
+                let host = url.rsplit('@').next().unwrap_or_default();
+                write!(f, "Postgres(…@{host})")
+            }
+            Self::Sqlite(path) => write!(f, "Sqlite({path:?})"),
+        }
+    }
+}
+
+/// The key that signs cookies. Never printed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretKey(Vec<u8>);
+
+impl SecretKey {
+    pub const LEN: usize = 64;
+
+    /// Accepts 64 bytes (or more) written as hex or base64.
+    pub fn parse(text: &str) -> Result<Self, ConfigError> {
+        let text = text.trim();
+        let bytes = hex::decode(text)
+            .ok()
+            .or_else(|| base64::engine::general_purpose::STANDARD.decode(text).ok())
+            .or_else(|| {
+                base64::engine::general_purpose::URL_SAFE_NO_PAD
+                    .decode(text)
+                    .ok()
+            })
+            .ok_or_else(|| {
+                ConfigError::new("TROLLEY_SECRET_KEY", "expected 64 bytes as hex or base64")
+            })?;
+        Self::from_bytes(bytes).ok_or_else(|| {
+            ConfigError::new(
+                "TROLLEY_SECRET_KEY",
+                "too short: 64 bytes (128 hex digits) are needed",
+            )
+        })
+    }
+
+    pub fn from_bytes(bytes: Vec<u8>) -> Option<Self> {
+        (bytes.len() >= Self::LEN).then_some(Self(bytes))
+    }
+
+    pub fn generate() -> Self {
+        use rand::RngCore;
+        let mut bytes = vec![0; Self::LEN];
+        rand::rngs::OsRng.fill_bytes(&mut bytes);
+        Self(bytes)
+    }
+
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    pub fn to_hex(&self) -> String {
+        hex::encode(&self.0)
+    }
+}
+
+impl fmt::Debug for SecretKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SecretKey(<redacted>)")
+    }
+}
+
+/// The admin created at start when it does not exist yet.
+#[derive(Clone)]
+pub struct BootstrapAdmin {
+    pub username: String,
+    pub password: String,
+}
+
+impl fmt::Debug for BootstrapAdmin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BootstrapAdmin")
+            .field("username", &self.username)
+            .field("password", &"<redacted>")
+            .finish()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub database_url: DatabaseUrl,
+    pub addr: String,
+    /// `None`: use the key kept in the database, generating it the first time.
+    pub secret_key: Option<SecretKey>,
+    pub session_ttl: Duration,
+    pub cookie_secure: bool,
+    pub admin: Option<BootstrapAdmin>,
+    pub demo_data: bool,
+    pub db_pool_size: u32,
+    pub static_dir: String,
+}
+
+/// A bad configuration value: names the variable and says what is wrong.
+#[derive(Debug, thiserror::Error)]
+#[error("{variable}: {reason}")]
+pub struct ConfigError {
+    pub variable: &'static str,
+    pub reason: String,
+}
+
+impl ConfigError {
+    pub fn new(variable: &'static str, reason: impl Into<String>) -> Self {
+        Self {
+            variable,
+            reason: reason.into(),
+        }
+    }
+}
+
+impl Settings {
+    pub const DEFAULT_SESSION_TTL: u64 = 1_209_600;
+
+    /// Reads the process environment (after `.env`, if present).
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Parses settings from any source of variables, so that tests need not touch the
+    /// process environment.
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |name: &str| get(name).filter(|value| !value.trim().is_empty());
+
+        let database_url = DatabaseUrl::parse(
+            get("DATABASE_URL")
+                .as_deref()
+                .unwrap_or("sqlite://trolley.db"),
+        )?;
+        let addr = get("TROLLEY_ADDR").unwrap_or_else(|| "127.0.0.1:8080".to_owned());
+        if !addr.contains(':') {
+            return Err(ConfigError::new(
+                "TROLLEY_ADDR",
+                "expected HOST:PORT, e.g. 127.0.0.1:8080",
+            ));
+        }
+        let secret_key = get("TROLLEY_SECRET_KEY")
+            .map(|text| SecretKey::parse(&text))
+            .transpose()?;
+        let ttl_seconds = match get("TROLLEY_SESSION_TTL") {
+            None => Self::DEFAULT_SESSION_TTL,
+            Some(text) => text
+                .trim()
+                .parse::<u64>()
+                .ok()
+                .filter(|&seconds| (1..=10 * 366 * 86_400).contains(&seconds))
+                .ok_or_else(|| {
+                    ConfigError::new(
+                        "TROLLEY_SESSION_TTL",
+                        "expected a whole number of seconds from 1 to ten years",
+                    )
+                })?,
+        };
+        let cookie_secure =
+            parse_bool("TROLLEY_COOKIE_SECURE", get("TROLLEY_COOKIE_SECURE"))?.unwrap_or(false);
+        let demo_data = parse_bool("TROLLEY_DEMO_DATA", get("TROLLEY_DEMO_DATA"))?.unwrap_or(true);
+        let admin = match (get("TROLLEY_ADMIN_USER"), get("TROLLEY_ADMIN_PASSWORD")) {
+            (Some(username), Some(password)) => Some(BootstrapAdmin { username, password }),
+            (None, _) => None,
+            (Some(_), None) => {
+                return Err(ConfigError::new(
+                    "TROLLEY_ADMIN_PASSWORD",
+                    "must be set when TROLLEY_ADMIN_USER is",
+                ))
+            }
+        };
+        let db_pool_size = match get("TROLLEY_DB_POOL_SIZE") {
+            None => 10,
+            Some(text) => text
+                .trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|size| (1..=500).contains(size))
+                .ok_or_else(|| {
+                    ConfigError::new("TROLLEY_DB_POOL_SIZE", "expected a number from 1 to 500")
+                })?,
+        };
+        let static_dir = get("TROLLEY_STATIC_DIR").unwrap_or_else(|| "static".to_owned());
+
+        Ok(Self {
+            database_url,
+            addr,
+            secret_key,
+            session_ttl: Duration::from_secs(ttl_seconds),
+            cookie_secure,
+            admin,
+            demo_data,
+            db_pool_size,
+            static_dir,
+        })
+    }
+}
+
+fn parse_bool(variable: &'static str, value: Option<String>) -> Result<Option<bool>, ConfigError> {
+    let Some(value) = value else { return Ok(None) };
+    match value.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(Some(true)),
+        "0" | "false" | "no" | "off" => Ok(Some(false)),
+        _ => Err(ConfigError::new(variable, "expected true or false")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn settings(vars: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        let vars: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        Settings::from_lookup(|name| vars.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults_need_no_environment() {
+        let settings = settings(&[]).expect("defaults are valid");
+        assert_eq!(
+            settings.database_url,
+            DatabaseUrl::Sqlite("trolley.db".into())
+        );
+        assert_eq!(settings.addr, "127.0.0.1:8080");
+        assert_eq!(settings.session_ttl, Duration::from_secs(1_209_600));
+        assert!(!settings.cookie_secure);
+        assert!(settings.demo_data);
+        assert!(settings.secret_key.is_none());
+    }
+
+    #[test]
+    fn each_bad_value_names_its_variable() {
+        for (variable, value) in [
+            ("DATABASE_URL", "mysql://x"),
+            ("DATABASE_URL", "sqlite://"),
+            ("TROLLEY_SECRET_KEY", "abcd"),
+            ("TROLLEY_SECRET_KEY", "not hex or base64 !"),
+            ("TROLLEY_SESSION_TTL", "0"),
+            ("TROLLEY_SESSION_TTL", "-5"),
+            ("TROLLEY_SESSION_TTL", "soon"),
+            ("TROLLEY_COOKIE_SECURE", "maybe"),
+            ("TROLLEY_DEMO_DATA", "2"),
+            ("TROLLEY_DB_POOL_SIZE", "0"),
+            ("TROLLEY_ADDR", "8080"),
+        ] {
+            let error = settings(&[(variable, value)]).expect_err(value);
+            assert_eq!(error.variable, variable, "{value}");
+        }
+    }
+
+    #[test]
+    fn secret_key_accepts_hex_and_base64_and_is_never_printed() {
+        let key = SecretKey::generate();
+        let from_hex = SecretKey::parse(&key.to_hex()).expect("hex");
+        let b64 = base64::engine::general_purpose::STANDARD.encode(key.as_bytes());
+        let from_b64 = SecretKey::parse(&b64).expect("base64");
+        assert_eq!(from_hex, key);
+        assert_eq!(from_b64, key);
+        let settings = settings(&[("TROLLEY_SECRET_KEY", &key.to_hex())]).expect("valid");
+        assert!(!format!("{settings:?}").contains(&key.to_hex()));
+    }
+
+    #[test]
+    fn postgres_password_is_not_printed() {
+        let url = DatabaseUrl::parse("postgres://shop:hunter2@db:5432/trolley").expect("valid");
+        assert!(!format!("{url:?}").contains("hunter2"));
+    }
+}

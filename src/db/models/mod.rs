@@ -1,0 +1,12 @@
+//! Repositories: plain synchronous functions on `&mut DbConnection`, one module per aggregate.
+
+pub mod basket;
+pub mod order;
+pub mod product;
+pub mod secret;
+pub mod session;
+
+/// Now, as Unix seconds: how expiry is stored.
+pub fn unix_now() -> i64 {
+    chrono::Utc::now().timestamp()
+}

@@ -1,0 +1,81 @@
+//! One portable schema for both backends: only types both dialects share.
+
+diesel::table! {
+    sessions (key_hash) {
+        key_hash -> Binary,
+        state -> Text,
+        expires_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    secrets (name) {
+        name -> Text,
+        value -> Text,
+    }
+}
+
+diesel::table! {
+    products (id) {
+        id -> BigInt,
+        slug -> Text,
+        name -> Text,
+        description -> Text,
+        price_pence -> BigInt,
+        stock -> Integer,
+        image -> Text,
+    }
+}
+
+diesel::table! {
+    baskets (id) {
+        id -> Text,
+        expires_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    basket_items (basket_id, product_id) {
+        basket_id -> Text,
+        product_id -> BigInt,
+        quantity -> Integer,
+    }
+}
+
+diesel::table! {
+    orders (id) {
+        id -> BigInt,
+        order_token -> Text,
+        status -> Text,
+        customer_name -> Text,
+        customer_email -> Text,
+        customer_address -> Text,
+        total_pence -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    order_lines (id) {
+        id -> BigInt,
+        order_id -> BigInt,
+        product_id -> BigInt,
+        product_name -> Text,
+        unit_price_pence -> BigInt,
+        quantity -> Integer,
+    }
+}
+
+diesel::joinable!(basket_items -> baskets (basket_id));
+diesel::joinable!(basket_items -> products (product_id));
+diesel::joinable!(order_lines -> orders (order_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    sessions,
+    secrets,
+    products,
+    baskets,
+    basket_items,
+    orders,
+    order_lines,
+);

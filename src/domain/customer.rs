@@ -1,0 +1,183 @@
+//! The customer details typed at checkout.
+
+use std::collections::BTreeMap;
+
+/// Messages per field name, shown next to the fields of a form typed again.
+pub type FieldErrors = BTreeMap<&'static str, String>;
+
+fn has_control_chars(text: &str, allow_newlines: bool) -> bool {
+    text.chars()
+        .any(|c| c.is_control() && !(allow_newlines && (c == '\n' || c == '\r' || c == '\t')))
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerName(String);
+
+impl CustomerName {
+    pub const MAX_CHARS: usize = 100;
+
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err("Please enter your name.".into());
+        }
+        if text.chars().count() > Self::MAX_CHARS {
+            return Err(format!(
+                "Your name can be at most {} characters.",
+                Self::MAX_CHARS
+            ));
+        }
+        if has_control_chars(text, false) {
+            return Err("Your name contains characters that cannot be printed.".into());
+        }
+        Ok(Self(text.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerEmail(String);
+
+impl CustomerEmail {
+    pub const MAX_CHARS: usize = 254;
+
+    /// A pragmatic check: one `@`, something before it, a dotted domain after it, no
+    /// spaces. Whether the address works is for the mail server to say.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let text = text.trim();
+        let invalid = || "Please enter an email address such as jo@example.com.".to_owned();
+        if text.is_empty() {
+            return Err("Please enter your email address.".into());
+        }
+        if text.chars().count() > Self::MAX_CHARS {
+            return Err(format!(
+                "An email address can be at most {} characters.",
+                Self::MAX_CHARS
+            ));
+        }
+        let (local, domain) = text.split_once('@').ok_or_else(invalid)?;
+        let domain_ok = domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && !domain.contains("..")
+            && !domain.contains('@');
+        if local.is_empty()
+            || !domain_ok
+            || text.chars().any(|c| c.is_whitespace() || c.is_control())
+        {
+            return Err(invalid());
+        }
+        Ok(Self(text.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerAddress(String);
+
+impl CustomerAddress {
+    pub const MAX_CHARS: usize = 500;
+
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err("Please enter the delivery address.".into());
+        }
+        if text.chars().count() > Self::MAX_CHARS {
+            return Err(format!(
+                "The address can be at most {} characters.",
+                Self::MAX_CHARS
+            ));
+        }
+        if has_control_chars(text, true) {
+            return Err("The address contains characters that cannot be printed.".into());
+        }
+        Ok(Self(text.replace("\r\n", "\n")))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Everything the checkout form asks for, valid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerDetails {
+    pub name: CustomerName,
+    pub email: CustomerEmail,
+    pub address: CustomerAddress,
+}
+
+impl CustomerDetails {
+    /// Parses all three fields, collecting every message rather than stopping at the first.
+    pub fn parse(name: &str, email: &str, address: &str) -> Result<Self, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let name = CustomerName::parse(name)
+            .map_err(|e| errors.insert("name", e))
+            .ok();
+        let email = CustomerEmail::parse(email)
+            .map_err(|e| errors.insert("email", e))
+            .ok();
+        let address = CustomerAddress::parse(address)
+            .map_err(|e| errors.insert("address", e))
+            .ok();
+        match (name, email, address) {
+            (Some(name), Some(email), Some(address)) => Ok(Self {
+                name,
+                email,
+                address,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_ordinary_details() {
+        let details =
+            CustomerDetails::parse(" Zoë Ünal ", "zoe@example.co.uk", "1 High St\r\nLeeds")
+                .expect("valid");
+        assert_eq!(details.name.as_str(), "Zoë Ünal");
+        assert_eq!(details.address.as_str(), "1 High St\nLeeds");
+    }
+
+    #[test]
+    fn collects_a_message_per_bad_field() {
+        let errors = CustomerDetails::parse("", "nope", "").expect_err("invalid");
+        assert_eq!(errors.len(), 3);
+    }
+
+    #[test]
+    fn rejects_bad_emails() {
+        for bad in [
+            "",
+            "a",
+            "a@b",
+            "@b.com",
+            "a@.com",
+            "a@b.",
+            "a b@c.com",
+            "a@b..com",
+            "a@b@c.com",
+        ] {
+            assert!(CustomerEmail::parse(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn rejects_overlong_and_control_characters() {
+        assert!(CustomerName::parse(&"x".repeat(101)).is_err());
+        assert!(CustomerName::parse("a\u{0}b").is_err());
+        assert!(CustomerAddress::parse(&"x".repeat(501)).is_err());
+    }
+}

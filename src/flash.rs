@@ -1,0 +1,93 @@
+//! One-shot messages shown on the page after a redirect ("Added to your basket").
+//!
+//! They travel in a short-lived signed cookie rather than in the session, so that showing
+//! one never writes to the sessions table.
+
+use actix_web::cookie::{Cookie, CookieJar, Key, SameSite};
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse};
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+
+pub const FLASH_COOKIE: &str = "trolley_flash";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Info,
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Flash {
+    pub level: Level,
+    pub text: String,
+}
+
+impl Flash {
+    pub fn info(text: impl Into<String>) -> Self {
+        Self {
+            level: Level::Info,
+            text: text.into(),
+        }
+    }
+
+    pub fn error(text: impl Into<String>) -> Self {
+        Self {
+            level: Level::Error,
+            text: text.into(),
+        }
+    }
+
+    /// The flash message this request brought, if its cookie is there and signed by us.
+    pub fn from_request(req: &HttpRequest, key: &Key) -> Option<Self> {
+        let cookie = req.cookie(FLASH_COOKIE)?;
+        let mut jar = CookieJar::new();
+        jar.add_original(cookie);
+        let verified = jar.signed(key).get(FLASH_COOKIE)?;
+        let json = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(verified.value())
+            .ok()?;
+        serde_json::from_slice(&json).ok()
+    }
+
+    fn cookie(&self, key: &Key, secure: bool) -> Option<Cookie<'static>> {
+        let json = serde_json::to_vec(self).ok()?;
+        let value = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json);
+        let cookie = Cookie::build(FLASH_COOKIE, value)
+            .path("/")
+            .http_only(true)
+            .secure(secure)
+            .same_site(SameSite::Lax)
+            .max_age(actix_web::cookie::time::Duration::minutes(5))
+            .finish();
+        let mut jar = CookieJar::new();
+        jar.signed_mut(key).add(cookie);
+        jar.get(FLASH_COOKIE).cloned()
+    }
+}
+
+/// The cookie that clears a shown flash message.
+pub fn removal_cookie() -> Cookie<'static> {
+    let mut cookie = Cookie::build(FLASH_COOKIE, "").path("/").finish();
+    cookie.make_removal();
+    cookie
+}
+
+/// 303 See Other: the end of every successful POST (Post/Redirect/Get).
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location))
+        .finish()
+}
+
+/// 303 See Other with a message for the next page.
+pub fn see_other_with(location: &str, flash: &Flash, key: &Key, secure: bool) -> HttpResponse {
+    let mut response = see_other(location);
+    if let Some(cookie) = flash.cookie(key, secure) {
+        if let Err(error) = response.add_cookie(&cookie) {
+            log::warn!("could not set the flash cookie: {error}");
+        }
+    }
+    response
+}

@@ -1,0 +1,182 @@
+//! GET /checkout and POST /checkout: exactly-once ordering.
+
+use std::collections::BTreeMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+
+use super::views::BasketView;
+use crate::db::models::basket::{self, BasketLine};
+use crate::db::models::order::{self, Placement};
+use crate::domain::{CustomerDetails, FieldErrors, OrderToken};
+use crate::errors::AppError;
+use crate::flash::{see_other, Flash};
+use crate::forms::FormData;
+use crate::security::CSRF_FIELD;
+use crate::session::TypedSession;
+use crate::startup::AppState;
+
+async fn basket_lines(
+    state: &AppState,
+    session: &TypedSession,
+) -> Result<Vec<BasketLine>, AppError> {
+    match session.basket_id() {
+        Some(basket) => {
+            state
+                .db
+                .run(move |conn| Ok::<_, AppError>(basket::lines(conn, &basket)?))
+                .await
+        }
+        None => Ok(Vec::new()),
+    }
+}
+
+fn empty_basket(state: &AppState) -> HttpResponse {
+    state.redirect_with(
+        "/basket",
+        &Flash::error("Your basket is empty: add something before checking out."),
+    )
+}
+
+fn receipt_location(token: OrderToken) -> String {
+    format!("/orders/{token}")
+}
+
+/// The checkout form. Its order token is made once per session and kept there, so that
+/// reloading the form (or opening it in two tabs) gives the same token.
+pub async fn form(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: TypedSession,
+) -> Result<HttpResponse, AppError> {
+    let lines = basket_lines(&state, &session).await?;
+    if lines.is_empty() {
+        return Ok(empty_basket(&state));
+    }
+    let token = match session.order_token() {
+        Some(token) => token,
+        None => {
+            let token = OrderToken::generate();
+            session.set_order_token(token)?;
+            token
+        }
+    };
+    render_form(
+        &req,
+        &state,
+        StatusCode::OK,
+        lines,
+        token.to_string(),
+        BTreeMap::new(),
+        FieldErrors::new(),
+    )
+}
+
+fn render_form(
+    req: &HttpRequest,
+    state: &AppState,
+    status: StatusCode,
+    lines: Vec<BasketLine>,
+    order_token: String,
+    values: BTreeMap<&str, &str>,
+    errors: FieldErrors,
+) -> Result<HttpResponse, AppError> {
+    let basket = BasketView::new(lines);
+    let mut context = tera::Context::new();
+    context.insert("basket_count", &basket.count);
+    context.insert("basket", &basket);
+    context.insert("order_token", &order_token);
+    context.insert("values", &values);
+    context.insert("errors", &errors);
+    state.render(req, status, "checkout.html", context)
+}
+
+/// Places the order, in the order the contract gives:
+/// 1. a token whose order exists already answers with that order, whatever else;
+/// 2. CSRF (403), the fields (422), the session's token and a non-empty basket (303);
+/// 3. one transaction taking stock, writing the order, emptying the basket (409 when
+///    stock is short);
+/// 4. the session destroyed, then the receipt.
+pub async fn submit(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: TypedSession,
+    form: FormData,
+) -> Result<HttpResponse, AppError> {
+    let submitted_token = form.get("order_token").unwrap_or_default().to_owned();
+    let token = OrderToken::parse(&submitted_token);
+
+    if let Some(token) = token {
+        let existing = state
+            .db
+            .run(move |conn| Ok::<_, AppError>(order::find_by_token(conn, token)?))
+            .await?;
+        if existing.is_some() {
+            return Ok(see_other(&receipt_location(token)));
+        }
+    }
+
+    state.verify_csrf(&req, form.get(CSRF_FIELD))?;
+    let name = form.get("name").unwrap_or_default();
+    let email = form.get("email").unwrap_or_default();
+    let address = form.get("address").unwrap_or_default();
+    let customer = match CustomerDetails::parse(name, email, address) {
+        Ok(customer) => customer,
+        Err(errors) => {
+            let lines = basket_lines(&state, &session).await?;
+            let values = BTreeMap::from([("name", name), ("email", email), ("address", address)]);
+            return render_form(
+                &req,
+                &state,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                lines,
+                submitted_token,
+                values,
+                errors,
+            );
+        }
+    };
+    let (Some(token), Some(basket)) = (token, session.basket_id()) else {
+        return Ok(stale_form(&state));
+    };
+    if session.order_token() != Some(token) {
+        return Ok(stale_form(&state));
+    }
+
+    let now = chrono::Utc::now().naive_utc();
+    let placement = state
+        .db
+        .run(move |conn| Ok::<_, AppError>(order::place(conn, &basket, token, &customer, now)?))
+        .await?;
+    match placement {
+        Placement::Placed => {
+            session.purge();
+            Ok(see_other(&receipt_location(token)))
+        }
+        Placement::AlreadyPlaced => Ok(see_other(&receipt_location(token))),
+        Placement::EmptyBasket => Ok(empty_basket(&state)),
+        Placement::OutOfStock(short) => {
+            let lines: Vec<String> = short
+                .iter()
+                .map(|line| match line.in_stock {
+                    0 => format!("{} (out of stock)", line.name),
+                    n => format!("{} ({} wanted, {n} left)", line.name, line.wanted),
+                })
+                .collect();
+            Err(AppError::Conflict(format!(
+                "Sorry, there is not enough stock for: {}. Nothing was ordered; please change \
+                 your basket and try again.",
+                lines.join("; ")
+            )))
+        }
+    }
+}
+
+fn stale_form(state: &AppState) -> HttpResponse {
+    state.redirect_with(
+        "/basket",
+        &Flash::error(
+            "That checkout form is out of date. Please check your basket and check out again.",
+        ),
+    )
+}

@@ -1,0 +1,42 @@
+//! GET /orders/{order_token}: the receipt.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+
+use super::catalogue::basket_count;
+use super::views::{OrderLineView, OrderView};
+use crate::db::models::order;
+use crate::domain::OrderToken;
+use crate::errors::AppError;
+use crate::session::TypedSession;
+use crate::startup::AppState;
+
+pub async fn receipt(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: TypedSession,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let token = OrderToken::parse(&path).ok_or(AppError::NotFound)?;
+    let basket = session.basket_id();
+    let (found, count) = state
+        .db
+        .run(move |conn| {
+            let found = match order::find_by_token(conn, token)? {
+                Some(order) => {
+                    let lines = order::lines(conn, order.id)?;
+                    Some((order, lines))
+                }
+                None => None,
+            };
+            Ok::<_, AppError>((found, basket_count(conn, basket.as_ref())?))
+        })
+        .await?;
+    let (order, lines) = found.ok_or(AppError::NotFound)?;
+    let lines: Vec<OrderLineView> = lines.into_iter().map(OrderLineView::from).collect();
+    let mut context = tera::Context::new();
+    context.insert("order", &OrderView::from(order));
+    context.insert("lines", &lines);
+    context.insert("basket_count", &count);
+    state.render(&req, StatusCode::OK, "receipt.html", context)
+}

@@ -1,0 +1,86 @@
+//! The typed session: what Trolley keeps in a shopper's or an admin's session, under
+//! constant keys. Handlers use this, never raw keys, and never the `sessions` table.
+
+use actix_session::{Session, SessionExt};
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpRequest};
+use std::future::{ready, Ready};
+
+use crate::domain::OrderToken;
+use crate::errors::AppError;
+
+const BASKET_ID: &str = "basket_id";
+const ORDER_TOKEN: &str = "order_token";
+const ADMIN_ID: &str = "admin_id";
+
+/// The id of a basket row: random, so that it cannot be guessed from another.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BasketId(String);
+
+impl BasketId {
+    pub fn generate() -> Self {
+        Self(uuid::Uuid::new_v4().to_string())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+pub struct TypedSession(Session);
+
+impl TypedSession {
+    fn get<T: serde::de::DeserializeOwned>(&self, key: &str) -> Option<T> {
+        // State that no longer deserializes (after a change of format) counts as absent.
+        self.0.get(key).ok().flatten()
+    }
+
+    fn insert<T: serde::Serialize>(&self, key: &str, value: T) -> Result<(), AppError> {
+        // `insert`, not `update`: in actix-session 0.11 only insert marks the session changed.
+        self.0.insert(key, value).map_err(AppError::internal)
+    }
+
+    pub fn basket_id(&self) -> Option<BasketId> {
+        self.get::<String>(BASKET_ID).map(BasketId)
+    }
+
+    /// Records the basket and marks the session changed, which also extends its life: a
+    /// session lives `TROLLEY_SESSION_TTL` from its last change.
+    pub fn set_basket_id(&self, id: &BasketId) -> Result<(), AppError> {
+        self.insert(BASKET_ID, id.as_str())
+    }
+
+    pub fn order_token(&self) -> Option<OrderToken> {
+        self.get::<String>(ORDER_TOKEN)
+            .and_then(|text| OrderToken::parse(&text))
+    }
+
+    pub fn set_order_token(&self, token: OrderToken) -> Result<(), AppError> {
+        self.insert(ORDER_TOKEN, token.to_string())
+    }
+
+    pub fn admin_id(&self) -> Option<i64> {
+        self.get(ADMIN_ID)
+    }
+
+    /// Logs an admin in under a new session key, so that a key planted before login is
+    /// worth nothing after it.
+    pub fn log_in_admin(&self, admin_id: i64) -> Result<(), AppError> {
+        self.0.renew();
+        self.insert(ADMIN_ID, admin_id)
+    }
+
+    /// Destroys the session: its row is deleted and the cookie removed.
+    pub fn purge(&self) {
+        self.0.purge();
+    }
+}
+
+impl FromRequest for TypedSession {
+    type Error = AppError;
+    type Future = Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(Ok(Self(req.get_session())))
+    }
+}

@@ -1,0 +1,200 @@
+//! actix-session's `SessionStore` on Diesel, in the manner of Django's database sessions.
+//!
+//! The cookie carries a random key of 256 bits; the `sessions` table holds the SHA-256 of
+//! that key, the state as JSON, and the expiry. Expired rows are invisible to `load` before
+//! any clean-up runs, and are removed in small batches by [`clear_expired`].
+
+use std::collections::HashMap;
+use std::time::Duration as StdDuration;
+
+use actix_session::storage::{LoadError, SaveError, SessionKey, SessionStore, UpdateError};
+use actix_web::cookie::time::Duration;
+use base64::Engine;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use crate::db::models::{basket, session, unix_now};
+use crate::db::{Db, DbError};
+
+type SessionState = HashMap<String, String>;
+
+/// How many tries `save` makes to find a key that is not taken. With 256 random bits a
+/// collision is practically impossible; a second try is there only to prove the point.
+const SAVE_ATTEMPTS: usize = 3;
+
+#[derive(Clone)]
+pub struct DieselSessionStore {
+    db: Db,
+}
+
+impl DieselSessionStore {
+    pub fn new(db: Db) -> Self {
+        Self { db }
+    }
+}
+
+/// A new session key: 32 bytes from the operating system's CSPRNG, base64url.
+pub fn generate_key() -> SessionKey {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    let text = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    SessionKey::try_from(text).unwrap_or_else(|_| unreachable!("43 characters is a valid key"))
+}
+
+/// What is stored in place of the key.
+pub fn hash_key(key: &SessionKey) -> Vec<u8> {
+    Sha256::digest(key.as_ref().as_bytes()).to_vec()
+}
+
+fn expiry(ttl: &Duration) -> i64 {
+    unix_now().saturating_add(ttl.whole_seconds().max(1))
+}
+
+fn other<E: Into<anyhow::Error>>(error: E) -> anyhow::Error {
+    error.into()
+}
+
+impl SessionStore for DieselSessionStore {
+    async fn load(&self, session_key: &SessionKey) -> Result<Option<SessionState>, LoadError> {
+        let key_hash = hash_key(session_key);
+        let state = self
+            .db
+            .run(move |conn| session::find_live(conn, &key_hash, unix_now()).map_err(DbError::from))
+            .await
+            .map_err(|error| LoadError::Other(other(error)))?;
+        state
+            .map(|json| serde_json::from_str(&json))
+            .transpose()
+            .map_err(|error| LoadError::Deserialization(other(error)))
+    }
+
+    async fn save(&self, state: SessionState, ttl: &Duration) -> Result<SessionKey, SaveError> {
+        let json = serde_json::to_string(&state)
+            .map_err(|error| SaveError::Serialization(other(error)))?;
+        let expires_at = expiry(ttl);
+        self.db
+            .run(move |conn| {
+                for _ in 0..SAVE_ATTEMPTS {
+                    let key = generate_key();
+                    if session::insert(conn, &hash_key(&key), &json, expires_at)? {
+                        return Ok(key);
+                    }
+                    log::warn!("session key collision; drawing another key");
+                }
+                Err(DbError::Unavailable("no free session key".into()))
+            })
+            .await
+            .map_err(|error| SaveError::Other(other(error)))
+    }
+
+    /// Replaces the state of a live session. When the row is gone (the session was
+    /// destroyed by a concurrent request, such as checkout or logout in another tab, or it
+    /// expired), the stale state is dropped and the client gets a fresh, empty session:
+    /// a destroyed session stays destroyed.
+    async fn update(
+        &self,
+        session_key: SessionKey,
+        state: SessionState,
+        ttl: &Duration,
+    ) -> Result<SessionKey, UpdateError> {
+        let json = serde_json::to_string(&state)
+            .map_err(|error| UpdateError::Serialization(other(error)))?;
+        let key_hash = hash_key(&session_key);
+        let expires_at = expiry(ttl);
+        let updated = self
+            .db
+            .run(move |conn| {
+                session::update(conn, &key_hash, &json, expires_at, unix_now())
+                    .map_err(DbError::from)
+            })
+            .await
+            .map_err(|error| UpdateError::Other(other(error)))?;
+        if updated {
+            Ok(session_key)
+        } else {
+            // A key with no row behind it: the next request loads an empty session.
+            Ok(generate_key())
+        }
+    }
+
+    async fn update_ttl(
+        &self,
+        session_key: &SessionKey,
+        ttl: &Duration,
+    ) -> Result<(), anyhow::Error> {
+        let key_hash = hash_key(session_key);
+        let expires_at = expiry(ttl);
+        self.db
+            .run(move |conn| {
+                session::update_expiry(conn, &key_hash, expires_at, unix_now())
+                    .map_err(DbError::from)
+            })
+            .await?;
+        Ok(())
+    }
+
+    async fn delete(&self, session_key: &SessionKey) -> Result<(), anyhow::Error> {
+        let key_hash = hash_key(session_key);
+        self.db
+            .run(move |conn| session::delete(conn, &key_hash).map_err(DbError::from))
+            .await?;
+        Ok(())
+    }
+}
+
+/// How many expired rows one statement deletes.
+pub const CLEAR_BATCH: i64 = 1_000;
+
+/// What one clean-up removed.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Cleared {
+    pub sessions: usize,
+    pub baskets: usize,
+}
+
+/// Deletes expired sessions and the baskets that died with them, `batch` rows per
+/// statement, pausing `pause` between statements so that requests are served in between.
+pub async fn clear_expired(db: &Db, batch: i64, pause: StdDuration) -> Result<Cleared, DbError> {
+    let mut cleared = Cleared::default();
+    let now = unix_now();
+    loop {
+        let removed = db
+            .run(move |conn| session::delete_expired_batch(conn, now, batch).map_err(DbError::from))
+            .await?;
+        cleared.sessions += removed;
+        if removed < batch as usize {
+            break;
+        }
+        actix_rt::time::sleep(pause).await;
+    }
+    loop {
+        let removed = db
+            .run(move |conn| basket::delete_expired_batch(conn, now, batch).map_err(DbError::from))
+            .await?;
+        cleared.baskets += removed;
+        if removed < batch as usize {
+            break;
+        }
+        actix_rt::time::sleep(pause).await;
+    }
+    Ok(cleared)
+}
+
+/// Runs [`clear_expired`] every `every`, for as long as the server runs.
+pub fn spawn_cleanup(db: Db, every: StdDuration) {
+    actix_rt::spawn(async move {
+        let mut interval = actix_rt::time::interval(every);
+        loop {
+            interval.tick().await;
+            match clear_expired(&db, CLEAR_BATCH, StdDuration::from_millis(20)).await {
+                Ok(cleared) if cleared != Cleared::default() => log::info!(
+                    "removed {} expired sessions and {} expired baskets",
+                    cleared.sessions,
+                    cleared.baskets
+                ),
+                Ok(_) => {}
+                Err(error) => log::warn!("expired session clean-up failed: {error}"),
+            }
+        }
+    });
+}

@@ -1,0 +1,31 @@
+//! The page templates, compiled into the binary and parsed once at start.
+
+/// Every template, by name. Names ending in `.html` are autoescaped.
+const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../templates/base.html")),
+    ("macros.html", include_str!("../templates/macros.html")),
+    (
+        "catalogue.html",
+        include_str!("../templates/catalogue.html"),
+    ),
+    ("product.html", include_str!("../templates/product.html")),
+    ("basket.html", include_str!("../templates/basket.html")),
+    ("checkout.html", include_str!("../templates/checkout.html")),
+    ("receipt.html", include_str!("../templates/receipt.html")),
+    ("error.html", include_str!("../templates/error.html")),
+];
+
+pub fn load() -> Result<tera::Tera, tera::Error> {
+    let mut tera = tera::Tera::default();
+    tera.autoescape_on(vec![".html"]);
+    tera.add_raw_templates(TEMPLATES.iter().copied())?;
+    Ok(tera)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_template_parses() {
+        super::load().expect("templates parse");
+    }
+}

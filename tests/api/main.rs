@@ -1,0 +1,9 @@
+//! Trolley's integration tests: one binary, every test over real HTTP against a server on
+//! port 0 with a database of its own. `TROLLEY_TEST_DATABASE` picks the backend
+//! (`sqlite`, the default, or a PostgreSQL URL where each test creates its own database);
+//! `scripts/test` runs the suite on both.
+
+mod helpers;
+
+mod session_middleware;
+mod session_store;
