@@ -6,10 +6,10 @@
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::error::InternalError;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::middleware::Next;
-use actix_web::error::InternalError;
 use actix_web::{web, HttpResponse, ResponseError};
 
 use crate::db::DbError;
@@ -128,7 +128,11 @@ pub async fn error_pages(
             // A middleware (the session store) failed: answer with a page all the same.
             log::error!("request failed in middleware: {error:?}");
             let status = error.as_response_error().status_code();
-            let page = error_page(state.as_ref().map(|state| state.get_ref()), status, default_message(status));
+            let page = error_page(
+                state.as_ref().map(|state| state.get_ref()),
+                status,
+                default_message(status),
+            );
             return Err(InternalError::from_response(error.to_string(), page).into());
         }
     };
@@ -146,7 +150,11 @@ pub async fn error_pages(
         .map(|message| message.0.clone())
         .unwrap_or_else(|| default_message(status).to_owned());
     let (request, original) = response.into_parts();
-    let mut page = error_page(state.as_ref().map(|state| state.get_ref()), status, &message);
+    let mut page = error_page(
+        state.as_ref().map(|state| state.get_ref()),
+        status,
+        &message,
+    );
     // Keep what the original answer said about itself (cookies, Allow, Retry-After).
     for (name, value) in original.headers() {
         if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {

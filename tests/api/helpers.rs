@@ -126,16 +126,28 @@ impl TestApp {
     }
 
     pub fn count(&self, table: &str) -> i64 {
+        self.scalar(&format!("SELECT COUNT(*) AS n FROM {table}"))
+    }
+
+    /// A query answering one whole number, named `n`.
+    pub fn scalar(&self, sql: &str) -> i64 {
         #[derive(diesel::QueryableByName)]
-        struct Count {
+        struct Scalar {
             #[diesel(sql_type = diesel::sql_types::BigInt)]
             n: i64,
         }
         let mut conn = self.db.conn().expect("a connection");
-        diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {table}"))
-            .get_result::<Count>(&mut *conn)
-            .expect("count")
+        diesel::sql_query(sql)
+            .get_result::<Scalar>(&mut *conn)
+            .expect(sql)
             .n
+    }
+
+    /// How many of this product all baskets hold.
+    pub fn in_baskets(&self, product_id: i64) -> i64 {
+        self.scalar(&format!(
+            "SELECT CAST(COALESCE(SUM(quantity), 0) AS BIGINT) AS n FROM basket_items WHERE product_id = {product_id}"
+        ))
     }
 
     pub fn execute(&self, sql: &str) -> usize {
@@ -338,5 +350,65 @@ impl Browser {
             ],
         )
         .await
+    }
+}
+
+/// The demo catalogue's products the tests lean on (ids in catalogue order).
+pub const MUG: i64 = 1; // Enamel Camping Mug, £9.50, 40 in stock
+pub const TEAPOT: i64 = 2; // Stoneware Teapot, £32.00, 12 in stock
+pub const WATERING_CAN: i64 = 6; // Copper Watering Can, £45.00, 5 in stock
+pub const SOLD_OUT: i64 = 14; // Brass Bottle Opener, none in stock
+
+impl Browser {
+    /// Opens the checkout form and returns it with its order token.
+    pub async fn open_checkout(&self) -> (Page, String) {
+        let page = self.get("/checkout").await;
+        assert_eq!(page.status, StatusCode::OK, "checkout form: {}", page.body);
+        let token = page.hidden("order_token").expect("an order token");
+        (page, token)
+    }
+
+    /// Submits the checkout form with valid details.
+    pub async fn place_order(&self, order_token: &str) -> Page {
+        self.submit(
+            "/checkout",
+            &[
+                ("name", "Ada Lovelace"),
+                ("email", "ada@example.com"),
+                ("address", "12 St James's Square\nLondon"),
+                ("order_token", order_token),
+            ],
+        )
+        .await
+    }
+}
+
+impl TestApp {
+    pub fn set_stock(&self, product_id: i64, stock: i32) {
+        self.execute(&format!(
+            "UPDATE products SET stock = {stock} WHERE id = {product_id}"
+        ));
+    }
+
+    /// Everything a bad request must leave as it was.
+    pub fn snapshot(&self) -> String {
+        #[derive(diesel::QueryableByName, Debug)]
+        struct Row {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            row: String,
+        }
+        let mut conn = self.db.conn().expect("conn");
+        let mut out = String::new();
+        for sql in [
+            "SELECT CAST(id AS TEXT) || ':' || CAST(stock AS TEXT) AS row FROM products ORDER BY id",
+            "SELECT basket_id || ':' || CAST(product_id AS TEXT) || ':' || CAST(quantity AS TEXT) AS row FROM basket_items ORDER BY basket_id, product_id",
+            "SELECT id || ':' || CAST(expires_at AS TEXT) AS row FROM baskets ORDER BY id",
+            "SELECT state || ':' || CAST(expires_at AS TEXT) AS row FROM sessions ORDER BY state",
+            "SELECT order_token AS row FROM orders ORDER BY order_token",
+        ] {
+            let rows: Vec<Row> = diesel::sql_query(sql).load(&mut *conn).expect(sql);
+            out.push_str(&format!("{rows:?}\n"));
+        }
+        out
     }
 }

@@ -5,5 +5,8 @@
 
 mod helpers;
 
+mod checkout;
+mod security;
 mod session_middleware;
 mod session_store;
+mod shop;
