@@ -137,11 +137,9 @@ async fn cookies_are_http_only_lax_and_path_wide() {
         .iter()
         .find(|c| c.name() == SESSION_COOKIE)
         .expect("session cookie");
-    for cookie in [session] {
-        assert_eq!(cookie.http_only(), Some(true));
-        assert_eq!(cookie.same_site(), Some(actix_web::cookie::SameSite::Lax));
-        assert_eq!(cookie.path(), Some("/"));
-    }
+    assert_eq!(session.http_only(), Some(true));
+    assert_eq!(session.same_site(), Some(actix_web::cookie::SameSite::Lax));
+    assert_eq!(session.path(), Some("/"));
     let first = app.browser().get("/").await;
     let csrf = first
         .set_cookies()
