@@ -183,7 +183,8 @@ pub async fn clear_expired(db: &Db, batch: i64, pause: StdDuration) -> Result<Cl
 /// Runs [`clear_expired`] every `every`, for as long as the server runs.
 pub fn spawn_cleanup(db: Db, every: StdDuration) {
     actix_rt::spawn(async move {
-        let mut interval = actix_rt::time::interval(every);
+        let start = actix_rt::time::Instant::now() + every;
+        let mut interval = actix_rt::time::interval_at(start, every);
         loop {
             interval.tick().await;
             match clear_expired(&db, CLEAR_BATCH, StdDuration::from_millis(20)).await {

@@ -5,6 +5,7 @@
 
 mod helpers;
 
+mod budget;
 mod checkout;
 mod security;
 mod session_middleware;
