@@ -5,6 +5,7 @@ use std::time::Duration;
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 
+use crate::auth::{self, AdminChange};
 use crate::config::Settings;
 use crate::db::Db;
 use crate::session_store::{clear_expired, CLEAR_BATCH};
@@ -31,6 +32,12 @@ pub enum Command {
     ClearSessions,
     /// Load the demo catalogue (the products it does not have yet).
     Seed,
+    /// Create an admin, or set the password of an existing one. The password comes from
+    /// TROLLEY_ADMIN_PASSWORD, or else a prompt that does not echo.
+    CreateAdmin {
+        /// The admin's username (case-insensitive).
+        username: String,
+    },
 }
 
 impl Cli {
@@ -56,6 +63,20 @@ impl Cli {
                 );
                 Ok(())
             }
+            Command::CreateAdmin { username } => {
+                let password = match &settings.admin_password {
+                    Some(password) => password.0.clone(),
+                    None => prompt_password()?,
+                };
+                let db = migrated(&settings)?;
+                let change = auth::create_admin(&db, &username, &password, true)?;
+                let username = auth::normalize_username(&username);
+                match change {
+                    AdminChange::Created => println!("created the admin {username}"),
+                    _ => println!("set a new password for the admin {username}"),
+                }
+                Ok(())
+            }
             Command::Seed => {
                 let db = migrated(&settings)?;
                 let added = crate::seed::load_demo_catalogue(&db)?;
@@ -64,6 +85,16 @@ impl Cli {
             }
         }
     }
+}
+
+fn prompt_password() -> anyhow::Result<String> {
+    let password = rpassword::prompt_password("Password: ").context("cannot read the password")?;
+    let again =
+        rpassword::prompt_password("Password again: ").context("cannot read the password")?;
+    if password != again {
+        anyhow::bail!("the two passwords differ");
+    }
+    Ok(password)
 }
 
 fn migrated(settings: &Settings) -> anyhow::Result<Db> {

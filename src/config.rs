@@ -106,19 +106,13 @@ impl fmt::Debug for SecretKey {
     }
 }
 
-/// The admin created at start when it does not exist yet.
-#[derive(Clone)]
-pub struct BootstrapAdmin {
-    pub username: String,
-    pub password: String,
-}
+/// A password from the environment. Never printed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Password(pub String);
 
-impl fmt::Debug for BootstrapAdmin {
+impl fmt::Debug for Password {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("BootstrapAdmin")
-            .field("username", &self.username)
-            .field("password", &"<redacted>")
-            .finish()
+        f.write_str("Password(<redacted>)")
     }
 }
 
@@ -130,7 +124,10 @@ pub struct Settings {
     pub secret_key: Option<SecretKey>,
     pub session_ttl: Duration,
     pub cookie_secure: bool,
-    pub admin: Option<BootstrapAdmin>,
+    /// With `admin_password`: the admin created at start if it does not exist.
+    pub admin_user: Option<String>,
+    /// Also the password `trolley create-admin` uses instead of prompting.
+    pub admin_password: Option<Password>,
     pub demo_data: bool,
     pub db_pool_size: u32,
     pub static_dir: String,
@@ -198,16 +195,14 @@ impl Settings {
         let cookie_secure =
             parse_bool("TROLLEY_COOKIE_SECURE", get("TROLLEY_COOKIE_SECURE"))?.unwrap_or(false);
         let demo_data = parse_bool("TROLLEY_DEMO_DATA", get("TROLLEY_DEMO_DATA"))?.unwrap_or(true);
-        let admin = match (get("TROLLEY_ADMIN_USER"), get("TROLLEY_ADMIN_PASSWORD")) {
-            (Some(username), Some(password)) => Some(BootstrapAdmin { username, password }),
-            (None, _) => None,
-            (Some(_), None) => {
-                return Err(ConfigError::new(
-                    "TROLLEY_ADMIN_PASSWORD",
-                    "must be set when TROLLEY_ADMIN_USER is",
-                ))
-            }
-        };
+        let admin_user = get("TROLLEY_ADMIN_USER");
+        let admin_password = get("TROLLEY_ADMIN_PASSWORD").map(Password);
+        if admin_user.is_some() && admin_password.is_none() {
+            return Err(ConfigError::new(
+                "TROLLEY_ADMIN_PASSWORD",
+                "must be set when TROLLEY_ADMIN_USER is",
+            ));
+        }
         let db_pool_size = match get("TROLLEY_DB_POOL_SIZE") {
             None => 10,
             Some(text) => text
@@ -227,7 +222,8 @@ impl Settings {
             secret_key,
             session_ttl: Duration::from_secs(ttl_seconds),
             cookie_secure,
-            admin,
+            admin_user,
+            admin_password,
             demo_data,
             db_pool_size,
             static_dir,

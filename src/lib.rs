@@ -1,5 +1,6 @@
 //! Trolley: a shop whose shoppers' state lives in server-side sessions in the database.
 
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod db;

@@ -12,6 +12,14 @@ use crate::errors::AppError;
 const BASKET_ID: &str = "basket_id";
 const ORDER_TOKEN: &str = "order_token";
 const ADMIN_ID: &str = "admin_id";
+const ADMIN_USERNAME: &str = "admin_username";
+
+/// The admin a session belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AdminIdentity {
+    pub id: i64,
+    pub username: String,
+}
 
 /// The id of a basket row: random, so that it cannot be guessed from another.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,6 +38,10 @@ impl BasketId {
 pub struct TypedSession(Session);
 
 impl TypedSession {
+    pub fn from_session(session: Session) -> Self {
+        Self(session)
+    }
+
     fn get<T: serde::de::DeserializeOwned>(&self, key: &str) -> Option<T> {
         // State that no longer deserializes (after a change of format) counts as absent.
         self.0.get(key).ok().flatten()
@@ -59,15 +71,21 @@ impl TypedSession {
         self.insert(ORDER_TOKEN, token.to_string())
     }
 
-    pub fn admin_id(&self) -> Option<i64> {
-        self.get(ADMIN_ID)
+    pub fn admin(&self) -> Option<AdminIdentity> {
+        Some(AdminIdentity {
+            id: self.get(ADMIN_ID)?,
+            username: self.get(ADMIN_USERNAME)?,
+        })
     }
 
     /// Logs an admin in under a new session key, so that a key planted before login is
-    /// worth nothing after it.
-    pub fn log_in_admin(&self, admin_id: i64) -> Result<(), AppError> {
+    /// worth nothing after it. The admin's session starts empty: no shopper state
+    /// (basket, checkout token) carries over into it.
+    pub fn log_in_admin(&self, admin: &AdminIdentity) -> Result<(), AppError> {
+        self.0.clear();
         self.0.renew();
-        self.insert(ADMIN_ID, admin_id)
+        self.insert(ADMIN_ID, admin.id)?;
+        self.insert(ADMIN_USERNAME, &admin.username)
     }
 
     /// Destroys the session: its row is deleted and the cookie removed.

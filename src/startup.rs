@@ -20,7 +20,7 @@ use crate::errors::{error_pages, AppError};
 use crate::flash::{self, Flash};
 use crate::security::{self, CsrfToken};
 use crate::session_store::{spawn_cleanup, DieselSessionStore};
-use crate::{routes, seed, templates};
+use crate::{auth, routes, seed, templates};
 
 pub const SESSION_COOKIE: &str = "trolley_session";
 
@@ -30,6 +30,8 @@ pub struct AppState {
     pub settings: Settings,
     pub cookie_key: Key,
     pub templates: tera::Tera,
+    /// Verified against when a login names no admin, so that both cost the same.
+    pub dummy_password_hash: String,
 }
 
 impl AppState {
@@ -51,11 +53,19 @@ impl AppState {
         if settings.demo_data {
             seed::load_demo_catalogue_if_empty(&db)?;
         }
+        if let (Some(username), Some(password)) = (&settings.admin_user, &settings.admin_password) {
+            let change = auth::create_admin(&db, username, &password.0, false)
+                .context("TROLLEY_ADMIN_USER/TROLLEY_ADMIN_PASSWORD: cannot create the admin")?;
+            if change == auth::AdminChange::Created {
+                log::info!("created the admin {:?}", auth::normalize_username(username));
+            }
+        }
         Ok(Self {
             db,
             settings,
             cookie_key,
             templates: templates::load()?,
+            dummy_password_hash: auth::dummy_hash()?,
         })
     }
 

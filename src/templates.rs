@@ -13,6 +13,22 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("checkout.html", include_str!("../templates/checkout.html")),
     ("receipt.html", include_str!("../templates/receipt.html")),
     ("error.html", include_str!("../templates/error.html")),
+    (
+        "admin/base.html",
+        include_str!("../templates/admin/base.html"),
+    ),
+    (
+        "admin/login.html",
+        include_str!("../templates/admin/login.html"),
+    ),
+    (
+        "admin/orders.html",
+        include_str!("../templates/admin/orders.html"),
+    ),
+    (
+        "admin/order.html",
+        include_str!("../templates/admin/order.html"),
+    ),
 ];
 
 pub fn load() -> Result<tera::Tera, tera::Error> {

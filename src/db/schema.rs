@@ -66,7 +66,36 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    admins (id) {
+        id -> BigInt,
+        username -> Text,
+        password_hash -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    login_failures (id) {
+        id -> BigInt,
+        username -> Text,
+        failed_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    order_events (id) {
+        id -> BigInt,
+        order_id -> BigInt,
+        from_status -> Text,
+        to_status -> Text,
+        admin_username -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(basket_items -> baskets (basket_id));
+diesel::joinable!(order_events -> orders (order_id));
 diesel::joinable!(basket_items -> products (product_id));
 diesel::joinable!(order_lines -> orders (order_id));
 
@@ -78,4 +107,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     basket_items,
     orders,
     order_lines,
+    admins,
+    login_failures,
+    order_events,
 );

@@ -1,11 +1,12 @@
 //! The routes, one module per resource, wired in one place.
 
+mod admin;
 mod basket;
 mod catalogue;
 mod checkout;
 mod health;
 mod orders;
-mod views;
+pub(crate) mod views;
 
 use actix_web::http::header::{CacheControl, CacheDirective};
 use actix_web::middleware::DefaultHeaders;
@@ -27,6 +28,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, static_dir: &str) {
         .route("/checkout", web::post().to(checkout::submit))
         .route("/orders/{order_token}", web::get().to(orders::receipt))
         .route("/healthz", web::get().to(health::check))
+        .configure(admin::configure)
         .service(
             web::scope("/static")
                 .wrap(DefaultHeaders::new().add(CacheControl(vec![

@@ -412,3 +412,69 @@ impl TestApp {
         out
     }
 }
+
+pub const ADMIN: &str = "admin";
+pub const ADMIN_PASSWORD: &str = "correct horse battery";
+
+impl TestApp {
+    pub fn create_admin(&self, username: &str, password: &str) {
+        trolley::auth::create_admin(&self.db, username, password, true).expect("create the admin");
+    }
+
+    /// Writes `count` placed orders straight into the database, oldest first.
+    pub fn insert_orders(&self, count: usize, name: &str, email: &str, total_pence: i64) {
+        let mut conn = self.db.conn().expect("conn");
+        for i in 0..count {
+            diesel::sql_query(
+                "INSERT INTO orders (order_token, status, customer_name, customer_email, \
+                 customer_address, total_pence, created_at) VALUES ($1, 'placed', $2, $3, 'Somewhere', $4, $5)"
+                    .replace('$', if self.database.is_postgres() { "$" } else { "?" }),
+            )
+            .bind::<diesel::sql_types::Text, _>(uuid::Uuid::new_v4().to_string())
+            .bind::<diesel::sql_types::Text, _>(format!("{name} {i}"))
+            .bind::<diesel::sql_types::Text, _>(email)
+            .bind::<diesel::sql_types::BigInt, _>(total_pence)
+            .bind::<diesel::sql_types::Timestamp, _>(chrono::Utc::now().naive_utc())
+            .execute(&mut *conn)
+            .expect("insert an order");
+        }
+    }
+
+    /// A shopper buys `quantity` of a product as `name`; returns the order token.
+    pub async fn buy(&self, product_id: i64, quantity: i32, name: &str, email: &str) -> String {
+        let shopper = self.browser();
+        shopper.add_to_basket(product_id, quantity).await;
+        let (_, token) = shopper.open_checkout().await;
+        let page = shopper
+            .submit(
+                "/checkout",
+                &[
+                    ("name", name),
+                    ("email", email),
+                    ("address", "1 Test Street\nLeeds"),
+                    ("order_token", &token),
+                ],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+        token
+    }
+}
+
+impl Browser {
+    pub async fn log_in(&self, username: &str, password: &str) -> Page {
+        let form = self.get("/admin/login").await;
+        let token = form
+            .hidden("csrf_token")
+            .expect("the login form has a token");
+        self.post_form(
+            "/admin/login",
+            &[
+                ("csrf_token", &token),
+                ("username", username),
+                ("password", password),
+            ],
+        )
+        .await
+    }
+}

@@ -5,6 +5,7 @@
 
 mod helpers;
 
+mod admin;
 mod budget;
 mod checkout;
 mod security;

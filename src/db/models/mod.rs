@@ -1,5 +1,6 @@
 //! Repositories: plain synchronous functions on `&mut DbConnection`, one module per aggregate.
 
+pub mod admin;
 pub mod basket;
 pub mod order;
 pub mod product;

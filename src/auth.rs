@@ -1,0 +1,152 @@
+//! Admin authentication: Argon2id password hashes, login throttling, and creating admins.
+
+use argon2::password_hash::rand_core::OsRng;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+
+use crate::db::models::{admin, unix_now};
+use crate::db::Db;
+
+/// Failed logins allowed for one username within [`THROTTLE_WINDOW_SECS`]; the next
+/// attempt is answered 429 without looking at the password.
+pub const MAX_FAILURES: i64 = 5;
+pub const THROTTLE_WINDOW_SECS: i64 = 15 * 60;
+
+/// The shortest password `create-admin` accepts.
+pub const MIN_PASSWORD_CHARS: usize = 8;
+
+/// Usernames are compared case-insensitively: stored and throttled in lower case.
+pub fn normalize_username(username: &str) -> String {
+    username.trim().to_lowercase()
+}
+
+pub fn hash_password(password: &str) -> anyhow::Result<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|hash| hash.to_string())
+        .map_err(|error| anyhow::anyhow!("hashing the password failed: {error}"))
+}
+
+/// Verifies `password` against a PHC hash string; a malformed hash never verifies.
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// A hash to verify against when the username does not exist, so that a wrong username
+/// costs the same time as a wrong password.
+pub fn dummy_hash() -> anyhow::Result<String> {
+    hash_password("trolley-no-such-admin")
+}
+
+/// What `create_or_update` did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum AdminChange {
+    Created,
+    PasswordChanged,
+    AlreadyExists,
+}
+
+fn check_new(username: &str, password: &str) -> anyhow::Result<()> {
+    if username.is_empty()
+        || username.chars().count() > 64
+        || username.chars().any(char::is_control)
+    {
+        anyhow::bail!("the username must be 1 to 64 printable characters");
+    }
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        anyhow::bail!("the password must have at least {MIN_PASSWORD_CHARS} characters");
+    }
+    Ok(())
+}
+
+/// Creates the admin, or (when `replace_password`) sets the password of an existing one.
+pub fn create_admin(
+    db: &Db,
+    username: &str,
+    password: &str,
+    replace_password: bool,
+) -> anyhow::Result<AdminChange> {
+    let username = normalize_username(username);
+    check_new(&username, password)?;
+    let hash = hash_password(password)?;
+    let mut conn = db.conn()?;
+    let now = chrono::Utc::now().naive_utc();
+    if admin::insert(&mut conn, &username, &hash, now)? {
+        return Ok(AdminChange::Created);
+    }
+    if replace_password {
+        admin::set_password(&mut conn, &username, &hash)?;
+        return Ok(AdminChange::PasswordChanged);
+    }
+    Ok(AdminChange::AlreadyExists)
+}
+
+/// The outcome of a login attempt.
+#[derive(Debug, PartialEq, Eq)]
+pub enum LoginOutcome {
+    LoggedIn { admin_id: i64, username: String },
+    WrongCredentials,
+    Throttled,
+}
+
+/// Checks a login, counting failures in the database. Runs Argon2: call it off the async
+/// executor.
+pub fn attempt_login(
+    db: &Db,
+    username: &str,
+    password: &str,
+    dummy_hash: &str,
+) -> anyhow::Result<LoginOutcome> {
+    let username = normalize_username(username);
+    let now = unix_now();
+    let mut conn = db.conn()?;
+    if admin::failures_since(&mut conn, &username, now - THROTTLE_WINDOW_SECS)? >= MAX_FAILURES {
+        return Ok(LoginOutcome::Throttled);
+    }
+    let found = admin::find_by_username(&mut conn, &username)?;
+    let hash = found
+        .as_ref()
+        .map_or(dummy_hash, |admin| admin.password_hash.as_str());
+    let verified = verify_password(password, hash);
+    match found {
+        Some(admin) if verified => {
+            admin::clear_failures(&mut conn, &username, now - THROTTLE_WINDOW_SECS)?;
+            Ok(LoginOutcome::LoggedIn {
+                admin_id: admin.id,
+                username: admin.username,
+            })
+        }
+        _ => {
+            admin::record_failure(&mut conn, &username, now)?;
+            Ok(LoginOutcome::WrongCredentials)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_are_argon2id_salted_and_verify() {
+        let first = hash_password("correct horse").expect("hash");
+        let second = hash_password("correct horse").expect("hash");
+        assert!(first.starts_with("$argon2id$"));
+        assert_ne!(first, second, "salted");
+        assert!(verify_password("correct horse", &first));
+        assert!(!verify_password("wrong horse", &first));
+        assert!(!verify_password("correct horse", "not a hash"));
+    }
+
+    #[test]
+    fn usernames_are_case_insensitive() {
+        assert_eq!(normalize_username("  Alice "), "alice");
+    }
+}
