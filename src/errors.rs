@@ -127,7 +127,13 @@ pub async fn error_pages(
         Err(error) => {
             // A middleware (the session store) failed: answer with a page all the same.
             log::error!("request failed in middleware: {error:?}");
-            let status = error.as_response_error().status_code();
+            let mut status = error.as_response_error().status_code();
+            // The session store is the middleware that talks to the database.
+            if status == StatusCode::INTERNAL_SERVER_ERROR
+                && state.as_ref().is_some_and(|state| !state.db.is_available())
+            {
+                status = StatusCode::SERVICE_UNAVAILABLE;
+            }
             let page = error_page(
                 state.as_ref().map(|state| state.get_ref()),
                 status,

@@ -7,7 +7,7 @@
 pub mod models;
 pub mod schema;
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -45,24 +45,82 @@ impl StatementCounter {
     }
 }
 
-struct CountStatements(Arc<StatementCounter>);
+/// Whether the database answered at the last try, shared by every connection of a pool:
+/// the error pages use it to tell "database unreachable" (503) from a fault (500).
+#[derive(Debug)]
+pub struct Health(AtomicBool);
 
-impl Instrumentation for CountStatements {
+impl Default for Health {
+    fn default() -> Self {
+        Self(AtomicBool::new(true))
+    }
+}
+
+impl Health {
+    pub fn is_available(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+
+    fn set(&self, available: bool) {
+        self.0.store(available, Ordering::Relaxed);
+    }
+}
+
+/// Is this the error of a connection that is gone (server down or restarted)?
+fn is_connection_error(error: &DieselError) -> bool {
+    match error {
+        DieselError::DatabaseError(
+            DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+            _,
+        ) => true,
+        DieselError::DatabaseError(DatabaseErrorKind::Unknown, info) => {
+            // PostgreSQL's words when a server shuts down or the socket drops.
+            let message = info.message();
+            message.contains("terminating connection")
+                || message.contains("server closed the connection")
+                || message.contains("no connection to the server")
+                || message.contains("the database system is")
+        }
+        _ => false,
+    }
+}
+
+/// Each connection's instrumentation: counts statements, keeps [`Health`] current, and
+/// remembers a failed query so that the pool can check the connection before reusing it.
+struct Instrument {
+    counter: Arc<StatementCounter>,
+    health: Arc<Health>,
+    last_query_failed: bool,
+}
+
+impl Instrumentation for Instrument {
     fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
-        if let InstrumentationEvent::StartQuery { query, .. } = event {
-            self.0 .0.fetch_add(1, Ordering::Relaxed);
-            log::trace!(target: "trolley::sql", "{query}");
+        match event {
+            InstrumentationEvent::StartQuery { query, .. } => {
+                self.counter.0.fetch_add(1, Ordering::Relaxed);
+                log::trace!(target: "trolley::sql", "{query}");
+            }
+            InstrumentationEvent::FinishQuery { error, .. } => {
+                self.last_query_failed = error.is_some();
+                match error {
+                    None => self.health.set(true),
+                    Some(error) if is_connection_error(error) => self.health.set(false),
+                    Some(_) => {}
+                }
+            }
+            _ => {}
         }
     }
 }
 
-/// Opens connections of the backend the URL names (r2d2's manager for [`Db`]). Diesel's own manager would let the
-/// multi-backend connection try each backend in turn, and SQLite accepts any string as a
-/// file name, so the choice is made here, explicitly.
+/// Opens connections of the backend the URL names (r2d2's manager for [`Db`]). Diesel's
+/// own manager would let the multi-backend connection try each backend in turn, and SQLite
+/// accepts any string as a file name, so the choice is made here, explicitly.
 #[derive(Debug)]
 pub struct Manager {
     url: DatabaseUrl,
     counter: Arc<StatementCounter>,
+    health: Arc<Health>,
 }
 
 impl r2d2::ManageConnection for Manager {
@@ -88,7 +146,11 @@ impl r2d2::ManageConnection for Manager {
                 DbConnection::Sqlite(conn)
             }
         };
-        conn.set_instrumentation(CountStatements(Arc::clone(&self.counter)));
+        conn.set_instrumentation(Instrument {
+            counter: Arc::clone(&self.counter),
+            health: Arc::clone(&self.health),
+            last_query_failed: false,
+        });
         Ok(conn)
     }
 
@@ -97,9 +159,16 @@ impl r2d2::ManageConnection for Manager {
         conn.ping().map_err(Self::Error::QueryError)
     }
 
+    /// Diesel only knows a connection is broken mid-transaction. After a failed query the
+    /// server may be gone (restarted, or down): then a ping decides, so that the pool drops
+    /// dead connections and recovers by itself when the server is back.
     fn has_broken(&self, conn: &mut DbConnection) -> bool {
         use diesel::r2d2::R2D2Connection;
-        conn.is_broken()
+        let failed = conn
+            .instrumentation()
+            .downcast_ref::<Instrument>()
+            .is_some_and(|instrument| instrument.last_query_failed);
+        conn.is_broken() || (failed && conn.ping().is_err())
     }
 }
 
@@ -117,12 +186,10 @@ pub enum DbError {
 impl From<DieselError> for DbError {
     /// A lost connection means the database is unavailable; anything else is a fault.
     fn from(error: DieselError) -> Self {
-        match &error {
-            DieselError::DatabaseError(
-                DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
-                info,
-            ) => Self::Unavailable(info.message().to_owned()),
-            _ => Self::Query(error),
+        if is_connection_error(&error) {
+            Self::Unavailable(error.to_string())
+        } else {
+            Self::Query(error)
         }
     }
 }
@@ -139,6 +206,7 @@ pub struct Db {
     pool: r2d2::Pool<Manager>,
     url: DatabaseUrl,
     counter: Arc<StatementCounter>,
+    health: Arc<Health>,
 }
 
 impl Db {
@@ -146,9 +214,11 @@ impl Db {
     /// database is down; [`Db::migrate`] does.
     pub fn new(url: &DatabaseUrl, pool_size: u32) -> Self {
         let counter = Arc::new(StatementCounter::default());
+        let health = Arc::new(Health::default());
         let manager = Manager {
             url: url.clone(),
             counter: Arc::clone(&counter),
+            health: Arc::clone(&health),
         };
         let pool = r2d2::Pool::builder()
             .max_size(pool_size)
@@ -160,6 +230,7 @@ impl Db {
             pool,
             url: url.clone(),
             counter,
+            health,
         }
     }
 
@@ -171,11 +242,17 @@ impl Db {
         &self.counter
     }
 
+    /// Whether the database answered at the last try.
+    pub fn is_available(&self) -> bool {
+        self.health.is_available()
+    }
+
     /// A connection for synchronous work (the command line, start-up, tests).
     pub fn conn(&self) -> Result<r2d2::PooledConnection<Manager>, DbError> {
-        self.pool
-            .get()
-            .map_err(|error| DbError::Unavailable(error.to_string()))
+        self.pool.get().map_err(|error| {
+            self.health.set(false);
+            DbError::Unavailable(error.to_string())
+        })
     }
 
     /// Runs `work` with a pooled connection on the blocking thread pool, never on the
