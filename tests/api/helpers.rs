@@ -230,7 +230,7 @@ impl Browser {
     /// Points this browser (and its cookies) at another server, as a browser would after
     /// a restart or behind a load balancer.
     pub fn switch_to(&self, app: &TestApp) {
-        *self.base.borrow_mut() = app.address.clone();
+        self.point_at(&app.address);
     }
 
     pub fn cookie(&self, name: &str) -> Option<String> {
@@ -293,6 +293,13 @@ impl Browser {
     }
 
     pub async fn get(&self, path: &str) -> Page {
+        self.try_get(path)
+            .await
+            .unwrap_or_else(|error| panic!("GET {path}: {error}"))
+    }
+
+    /// A GET whose connection failure is an `Err`, not a panic.
+    pub async fn try_get(&self, path: &str) -> Result<Page, String> {
         let url = format!("{}{path}", self.base.borrow());
         let response = self
             .client
@@ -300,12 +307,23 @@ impl Browser {
             .insert_header((header::COOKIE, self.cookie_header()))
             .send()
             .await
-            .unwrap_or_else(|error| panic!("GET {url}: {error}"));
-        self.read(response).await
+            .map_err(|error| error.to_string())?;
+        Ok(self.read(response).await)
     }
 
     /// Posts a raw urlencoded body.
     pub async fn post_raw(&self, path: &str, body: impl Into<web::Bytes>) -> Page {
+        self.try_post_raw(path, body)
+            .await
+            .unwrap_or_else(|error| panic!("POST {path}: {error}"))
+    }
+
+    /// Posts a raw urlencoded body; a connection that fails is an `Err`, not a panic.
+    pub async fn try_post_raw(
+        &self,
+        path: &str,
+        body: impl Into<web::Bytes>,
+    ) -> Result<Page, String> {
         let url = format!("{}{path}", self.base.borrow());
         let response = self
             .client
@@ -314,8 +332,13 @@ impl Browser {
             .insert_header((header::CONTENT_TYPE, "application/x-www-form-urlencoded"))
             .send_body(body.into())
             .await
-            .unwrap_or_else(|error| panic!("POST {url}: {error}"));
-        self.read(response).await
+            .map_err(|error| error.to_string())?;
+        Ok(self.read(response).await)
+    }
+
+    /// Points this browser at another address (an instance, a proxy).
+    pub fn point_at(&self, address: &str) {
+        *self.base.borrow_mut() = address.to_owned();
     }
 
     /// Posts these fields as they are (no CSRF token added).
