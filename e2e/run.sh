@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# End-to-end tests of Trolley in Debian's Chromium, driven by playwright-core.
+#
+#   e2e/run.sh PATH_TO_TROLLEY_BINARY
+#
+# Each test starts its own server (fresh SQLite database, free port on 127.0.0.1) and its
+# own headless Chromium. Screenshots land in docs/screenshots/.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+
+if [ $# -ne 1 ]; then
+  echo "usage: e2e/run.sh PATH_TO_TROLLEY_BINARY" >&2
+  exit 2
+fi
+bin="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
+if [ ! -x "$bin" ]; then
+  echo "e2e: no executable trolley binary at $1 (build it with: cargo build)" >&2
+  exit 2
+fi
+
+chromium="${CHROMIUM_PATH:-/usr/bin/chromium}"
+if [ ! -x "$chromium" ]; then
+  if [ "${CI:-}" = "true" ]; then
+    echo "e2e: FAILED: Chromium is missing at $chromium; install Debian's package: apt-get install -y chromium" >&2
+    exit 1
+  fi
+  echo "e2e: SKIPPED: Chromium is missing at $chromium (apt-get install -y chromium to run the browser tests)"
+  exit 0
+fi
+
+for tool in node npm; do
+  if ! command -v "$tool" >/dev/null 2>&1; then
+    echo "e2e: FAILED: $tool is not installed (Debian: apt-get install -y nodejs npm)" >&2
+    exit 1
+  fi
+done
+
+cd "$here"
+if [ ! -d node_modules/playwright-core ]; then
+  # playwright-core ships no browser and downloads none; it drives the Chromium above.
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
+fi
+
+export TROLLEY_BIN="$bin"
+export CHROMIUM_PATH="$chromium"
+# Hard stop well past the expected ~1.5 minutes, so that nothing can hang a CI run.
+exec timeout --kill-after=15s 300s node --test --test-concurrency=1 --test-timeout=180000 tests/

@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { newContext } from '../lib/browser.mjs';
+import { TEST_TIMEOUT, withShop } from '../lib/harness.mjs';
+import { SHOPPER, basketLines, pence } from '../lib/shop.mjs';
+
+/** What has focus, and whether a focus ring is drawn around it. */
+function focused(page) {
+  return page.evaluate(() => {
+    const el = document.activeElement;
+    const style = getComputedStyle(el);
+    return {
+      tag: el.tagName.toLowerCase(),
+      id: el.id,
+      href: el.getAttribute('href'),
+      text: (el.innerText || el.value || '').trim().replace(/\s+/g, ' '),
+      ring: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2,
+    };
+  });
+}
+
+/** Press Tab until the focused element satisfies want(focus); every stop must show a focus ring. */
+async function tabTo(page, want, what, maxTabs = 80) {
+  for (let i = 0; i < maxTabs; i += 1) {
+    await page.keyboard.press('Tab');
+    const f = await focused(page);
+    if (f.tag !== 'body') assert.ok(f.ring, `no visible focus ring on ${JSON.stringify(f)}`);
+    if (want(f)) return f;
+  }
+  throw new Error(`Tab never reached ${what}`);
+}
+
+test(
+  'a purchase from the catalogue to the receipt with the keyboard alone',
+  { timeout: TEST_TIMEOUT },
+  withShop(async ({ url, browser }) => {
+    const page = await (await newContext(browser)).newPage();
+    await page.goto(`${url}/`);
+
+    // The first Tab shows the skip link; Enter moves on to the content.
+    await page.keyboard.press('Tab');
+    const skip = await focused(page);
+    assert.equal(skip.text, 'Skip to content');
+    const box = await page.locator('.skip-link').boundingBox();
+    assert.ok(box && box.y >= 0, 'the focused skip link is on screen');
+    await page.keyboard.press('Enter');
+
+    // Quantity 2 of the teapot, then its "Add to basket" button.
+    await tabTo(page, (f) => f.id === 'card-qty-2', 'the teapot quantity');
+    await page.keyboard.press('ArrowUp');
+    await tabTo(page, (f) => f.tag === 'button' && f.text.startsWith('Add to basket'), 'Add to basket');
+    await Promise.all([page.waitForURL(`${url}/basket`), page.keyboard.press('Enter')]);
+    assert.deepEqual(await basketLines(page), [{ name: 'Stoneware Teapot', quantity: 2 }]);
+
+    await tabTo(page, (f) => f.href === '/checkout', 'Check out');
+    await Promise.all([page.waitForURL(`${url}/checkout`), page.keyboard.press('Enter')]);
+
+    await tabTo(page, (f) => f.id === 'name', 'Full name');
+    await page.keyboard.type(SHOPPER.name);
+    await page.keyboard.press('Tab');
+    assert.equal((await focused(page)).id, 'email');
+    await page.keyboard.type(SHOPPER.email);
+    await page.keyboard.press('Tab');
+    assert.equal((await focused(page)).id, 'address');
+    await page.keyboard.type(SHOPPER.address);
+    await page.keyboard.press('Tab');
+    const submit = await focused(page);
+    assert.match(submit.text, /^Place order · £/);
+    assert.ok(submit.ring);
+    await Promise.all([page.waitForURL(/\/orders\/[^/]+$/), page.keyboard.press('Enter')]);
+
+    await page.getByRole('heading', { name: `Thank you, ${SHOPPER.name}` }).waitFor();
+    const row = await page.locator('table.lines tbody tr').first().innerText();
+    assert.match(row, /Stoneware Teapot/);
+    assert.equal(await page.locator('table.lines tbody tr td:nth-child(3)').first().innerText(), '2');
+    assert.equal(await page.locator('.address').innerText(), SHOPPER.address);
+  }),
+);
+
+test(
+  'a purchase, with a mistake corrected on the way, works with JavaScript turned off',
+  { timeout: TEST_TIMEOUT },
+  withShop(async ({ url, browser }) => {
+    const context = await newContext(browser, { javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${url}/`);
+
+    const card = (id) => page.locator('.product-card').filter({ has: page.locator(`a[href="/products/${id}"]`) });
+    await card(5).getByLabel('Quantity', { exact: true }).fill('2');
+    await Promise.all([page.waitForURL(`${url}/basket`), card(5).getByRole('button', { name: /^Add to basket/ }).click()]);
+    await page.goto(`${url}/products/3`);
+    await Promise.all([page.waitForURL(`${url}/basket`), page.getByRole('button', { name: /^Add to basket/ }).click()]);
+    assert.deepEqual(await basketLines(page), [
+      { name: 'Linen Tea Towel', quantity: 1 },
+      { name: 'Oak Chopping Board', quantity: 2 },
+    ]);
+
+    await page.getByLabel('Quantity of Linen Tea Towel').fill('4');
+    await Promise.all([
+      page.waitForURL(`${url}/basket`),
+      page.getByRole('button', { name: 'Update Linen Tea Towel' }).click(),
+    ]);
+    await Promise.all([
+      page.waitForURL(`${url}/basket`),
+      page.getByRole('button', { name: 'Remove Oak Chopping Board' }).click(),
+    ]);
+    assert.deepEqual(await basketLines(page), [{ name: 'Linen Tea Towel', quantity: 4 }]);
+    const total = pence(await page.locator('tfoot .total').innerText());
+
+    await Promise.all([page.waitForURL(`${url}/checkout`), page.getByRole('link', { name: 'Check out' }).click()]);
+    // The form is novalidate: the server answers a bad email with the form again, values kept.
+    await page.getByLabel('Full name').fill(SHOPPER.name);
+    await page.getByLabel('Email address').fill('ada at example');
+    await page.getByLabel('Delivery address').fill(SHOPPER.address);
+    await page.getByRole('button', { name: /^Place order/ }).click();
+    await page.locator('.field-error').first().waitFor();
+    assert.equal(await page.getByLabel('Full name').inputValue(), SHOPPER.name);
+    assert.equal(await page.getByLabel('Email address').getAttribute('aria-invalid'), 'true');
+
+    await page.getByLabel('Email address').fill(SHOPPER.email);
+    await Promise.all([
+      page.waitForURL(/\/orders\/[^/]+$/),
+      page.getByRole('button', { name: /^Place order/ }).click(),
+    ]);
+    await page.getByRole('heading', { name: `Thank you, ${SHOPPER.name}` }).waitFor();
+    assert.equal(pence(await page.locator('tfoot .total').innerText()), total);
+  }),
+);
