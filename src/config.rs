@@ -131,6 +131,8 @@ pub struct Settings {
     pub demo_data: bool,
     pub db_pool_size: u32,
     pub static_dir: String,
+    /// How old the in-memory catalogue may be (not configurable from the environment).
+    pub catalogue_max_age: Duration,
 }
 
 /// A bad configuration value: names the variable and says what is wrong.
@@ -227,6 +229,7 @@ impl Settings {
             demo_data,
             db_pool_size,
             static_dir,
+            catalogue_max_age: Duration::from_secs(1),
         })
     }
 }

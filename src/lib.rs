@@ -1,6 +1,7 @@
 //! Trolley: a shop whose shoppers' state lives in server-side sessions in the database.
 
 pub mod auth;
+pub mod catalogue;
 pub mod cli;
 pub mod config;
 pub mod db;

@@ -13,6 +13,7 @@ const BASKET_ID: &str = "basket_id";
 const ORDER_TOKEN: &str = "order_token";
 const ADMIN_ID: &str = "admin_id";
 const ADMIN_USERNAME: &str = "admin_username";
+const REFRESHED_AT: &str = "refreshed_at";
 
 /// The admin a session belongs to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,6 +61,21 @@ impl TypedSession {
     /// session lives `TROLLEY_SESSION_TTL` from its last change.
     pub fn set_basket_id(&self, id: &BasketId) -> Result<(), AppError> {
         self.insert(BASKET_ID, id.as_str())
+    }
+
+    /// Whether the session (and its basket) is due to be written again to move its expiry
+    /// on: when it was last written more than a hundredth of its lifetime ago. Writing on
+    /// every basket change would cost two writes per add for an expiry that moves by
+    /// seconds; this way the expiry lags by at most 1% of the lifetime.
+    pub fn due_for_refresh(&self, ttl: std::time::Duration, now: i64) -> bool {
+        let every = i64::try_from(ttl.as_secs() / 100).unwrap_or(i64::MAX);
+        self.get::<i64>(REFRESHED_AT)
+            .is_none_or(|at| now.saturating_sub(at) >= every)
+    }
+
+    /// Records a refresh; the write that follows moves the session's expiry on.
+    pub fn mark_refreshed(&self, now: i64) -> Result<(), AppError> {
+        self.insert(REFRESHED_AT, now)
     }
 
     pub fn order_token(&self) -> Option<OrderToken> {

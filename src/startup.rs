@@ -1,6 +1,7 @@
 //! Building and running the application: state, middleware, routes, listener.
 
 use std::net::TcpListener;
+use std::sync::Arc;
 use std::time::Duration;
 
 use actix_session::config::{CookieContentSecurity, PersistentSession};
@@ -13,6 +14,7 @@ use actix_web::middleware::{from_fn, Logger};
 use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 use anyhow::Context as _;
 
+use crate::catalogue::CatalogueCache;
 use crate::config::{SecretKey, Settings};
 use crate::db::models::secret;
 use crate::db::Db;
@@ -32,6 +34,7 @@ pub struct AppState {
     pub templates: tera::Tera,
     /// Verified against when a login names no admin, so that both cost the same.
     pub dummy_password_hash: String,
+    pub catalogue: Arc<CatalogueCache>,
 }
 
 impl AppState {
@@ -62,10 +65,11 @@ impl AppState {
         }
         Ok(Self {
             db,
-            settings,
             cookie_key,
             templates: templates::load()?,
             dummy_password_hash: auth::dummy_hash()?,
+            catalogue: Arc::new(CatalogueCache::new(settings.catalogue_max_age)),
+            settings,
         })
     }
 
@@ -185,6 +189,10 @@ impl Application {
     pub fn with_listener(state: AppState, listener: TcpListener) -> anyhow::Result<Self> {
         let port = listener.local_addr()?.port();
         let state = web::Data::new(state);
+        let workers = std::thread::available_parallelism().map_or(2, usize::from);
+        let blocking_threads = (state.settings.db_pool_size as usize)
+            .div_ceil(workers)
+            .max(1);
         spawn_cleanup(state.db.clone(), Duration::from_secs(300));
         let server = HttpServer::new(move || {
             App::new()
@@ -199,7 +207,20 @@ impl Application {
                 .app_data(state.clone())
                 .configure(|cfg| routes::configure(cfg, &state.settings.static_dir))
         })
+        // Static files go out as headers then body: without TCP_NODELAY, Nagle's algorithm
+        // holds the body until the client's delayed ACK (40 ms).
+        .on_connect(|connection, _| {
+            if let Some(tcp) = connection.downcast_ref::<actix_web::rt::net::TcpStream>() {
+                if let Err(error) = tcp.set_nodelay(true) {
+                    log::debug!("could not set TCP_NODELAY: {error}");
+                }
+            }
+        })
+        // Database work runs on each worker's blocking pool; more threads than pooled
+        // connections would only queue on the pool's lock.
+        .worker_max_blocking_threads(blocking_threads)
         .shutdown_timeout(30)
+        .workers(workers)
         .listen(listener)?
         .run();
         Ok(Self { port, server })

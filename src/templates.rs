@@ -3,7 +3,14 @@
 /// Every template, by name. Names ending in `.html` are autoescaped.
 const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../templates/base.html")),
-    ("macros.html", include_str!("../templates/macros.html")),
+    (
+        "partials/stock.html",
+        include_str!("../templates/partials/stock.html"),
+    ),
+    (
+        "partials/add_form.html",
+        include_str!("../templates/partials/add_form.html"),
+    ),
     (
         "catalogue.html",
         include_str!("../templates/catalogue.html"),

@@ -183,9 +183,8 @@ test(
     const invalid = page.waitForResponse((r) => r.url() === `${url}/checkout` && r.request().method() === 'POST');
     await placeOrderButton(page).click();
     assert.equal((await invalid).status(), 422);
-    const resubmitted = page.waitForRequest((r) => r.url() === `${url}/checkout`, { timeout: 5_000 });
+    // Chromium may resubmit the POST or not (it asks first); either way, no order.
     await page.reload().catch(() => {});
-    t.diagnostic(`reload of the 422 page sent ${(await resubmitted).method()} /checkout`);
     await page.waitForLoadState('domcontentloaded');
     assert.equal(await adminOrderCount(browser, url), 0);
 

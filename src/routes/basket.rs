@@ -5,7 +5,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::views::BasketView;
 use crate::db::models::basket::{self, LineChange};
-use crate::db::models::product;
+use crate::db::models::{product, unix_now};
 use crate::db::{is_foreign_key_violation, write_transaction, DbConnection};
 use crate::domain::{ProductId, Quantity};
 use crate::errors::AppError;
@@ -86,8 +86,8 @@ pub async fn set(
 }
 
 /// Applies one change to the shopper's basket, creating the basket on the first change.
-/// The change itself is one atomic statement; the session records the basket and is
-/// extended, and the basket's expiry follows.
+/// The change itself is one atomic statement. The basket's expiry and the session's move
+/// on together, when the session is due for it (see [`TypedSession::due_for_refresh`]).
 async fn change_line(
     state: &AppState,
     session: &TypedSession,
@@ -95,16 +95,20 @@ async fn change_line(
     change: LineChange,
 ) -> Result<(), AppError> {
     let existing = session.basket_id();
+    let now = unix_now();
+    let refresh = session.due_for_refresh(state.settings.session_ttl, now);
     let expires_at = state.session_expiry();
     let product_id = product_id.get();
-    let basket = state
+    let (basket, created) = state
         .db
         .run(move |conn| {
             if let Some(basket) = existing {
                 match basket::change_line(conn, &basket, product_id, change) {
                     Ok(true) => {
-                        basket::touch(conn, &basket, expires_at)?;
-                        return Ok(basket);
+                        if refresh {
+                            basket::touch(conn, &basket, expires_at)?;
+                        }
+                        return Ok((basket, false));
                     }
                     Ok(false) => return Err(refusal(conn, Some(&basket), product_id, change)?),
                     // The basket row is gone (checked out in another tab, or expired):
@@ -117,14 +121,14 @@ async fn change_line(
             let created = write_transaction(conn, |conn| {
                 basket::touch(conn, &basket, expires_at)?;
                 if basket::change_line(conn, &basket, product_id, change)? {
-                    Ok(true)
+                    Ok(())
                 } else {
                     // Roll back: a refused first change leaves no empty basket behind.
                     Err(diesel::result::Error::RollbackTransaction)
                 }
             });
             match created {
-                Ok(_) => Ok(basket),
+                Ok(()) => Ok((basket, true)),
                 Err(diesel::result::Error::RollbackTransaction) => {
                     Err(refusal(conn, None, product_id, change)?)
                 }
@@ -132,7 +136,11 @@ async fn change_line(
             }
         })
         .await?;
-    session.set_basket_id(&basket)
+    if created || refresh {
+        session.set_basket_id(&basket)?;
+        session.mark_refreshed(now)?;
+    }
+    Ok(())
 }
 
 /// Why a line change was refused: the product is unknown (404), or the line would pass

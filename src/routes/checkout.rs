@@ -8,6 +8,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use super::views::BasketView;
 use crate::db::models::basket::{self, BasketLine};
 use crate::db::models::order::{self, Placement};
+use crate::db::models::unix_now;
 use crate::domain::{CustomerDetails, FieldErrors, OrderToken};
 use crate::errors::AppError;
 use crate::flash::{see_other, Flash};
@@ -58,6 +59,15 @@ pub async fn form(
         None => {
             let token = OrderToken::generate();
             session.set_order_token(token)?;
+            // The session's expiry moves on with this write: the basket's follows.
+            if let Some(basket) = session.basket_id() {
+                let expires_at = state.session_expiry();
+                state
+                    .db
+                    .run(move |conn| Ok::<_, AppError>(basket::touch(conn, &basket, expires_at)?))
+                    .await?;
+                session.mark_refreshed(unix_now())?;
+            }
             token
         }
     };
@@ -150,6 +160,7 @@ pub async fn submit(
         .await?;
     match placement {
         Placement::Placed => {
+            state.catalogue.invalidate();
             session.purge();
             Ok(see_other(&receipt_location(token)))
         }

@@ -349,6 +349,9 @@ pub async fn change_status(
     let number = order_number(id);
     match change {
         StatusChange::Changed => {
+            if next == Status::Cancelled {
+                state.catalogue.invalidate();
+            }
             log::info!(
                 "admin {:?} marked order {number} {}",
                 admin.username,
