@@ -59,14 +59,19 @@ pub async fn form(
         None => {
             let token = OrderToken::generate();
             session.set_order_token(token)?;
-            // The session's expiry moves on with this write: the basket's follows.
-            if let Some(basket) = session.basket_id() {
+            // The session's expiry moves on with this write; the basket's follows when it
+            // lags by more than the refresh interval.
+            let now = unix_now();
+            if let (true, Some(basket)) = (
+                session.due_for_refresh(state.settings.session_ttl, now),
+                session.basket_id(),
+            ) {
                 let expires_at = state.session_expiry();
                 state
                     .db
                     .run(move |conn| Ok::<_, AppError>(basket::touch(conn, &basket, expires_at)?))
                     .await?;
-                session.mark_refreshed(unix_now())?;
+                session.mark_refreshed(now)?;
             }
             token
         }

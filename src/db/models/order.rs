@@ -3,9 +3,12 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use diesel::sql_types::{BigInt, Integer, Text};
+
+use crate::db::models::basket::BasketLine;
 use crate::db::models::{basket, product};
 use crate::db::schema::{order_events, order_lines, orders};
-use crate::db::{is_unique_violation, write_transaction, DbConnection, QueryResult};
+use crate::db::{dialect_sql, is_unique_violation, write_transaction, DbConnection, QueryResult};
 use crate::domain::{CustomerDetails, OrderToken};
 use crate::session::BasketId;
 
@@ -33,14 +36,38 @@ pub struct OrderLine {
     pub quantity: i32,
 }
 
-#[derive(Insertable)]
-#[diesel(table_name = order_lines)]
-struct NewOrderLine<'a> {
-    order_id: i64,
-    product_id: i64,
-    product_name: &'a str,
-    unit_price_pence: i64,
-    quantity: i32,
+/// Writes an order's lines in one statement, with the names and prices copied from the
+/// catalogue. (Diesel's batch insert on SQLite is one statement per row in a savepoint.)
+fn insert_lines(conn: &mut DbConnection, order_id: i64, lines: &[BasketLine]) -> QueryResult<()> {
+    let rows: Vec<String> = (0..lines.len())
+        .map(|i| {
+            let n = 5 * i;
+            format!(
+                "(${}, ${}, ${}, ${}, ${})",
+                n + 1,
+                n + 2,
+                n + 3,
+                n + 4,
+                n + 5
+            )
+        })
+        .collect();
+    let sql = format!(
+        "INSERT INTO order_lines (order_id, product_id, product_name, unit_price_pence, quantity) \
+         VALUES {}",
+        rows.join(", ")
+    );
+    let mut query = diesel::sql_query(dialect_sql(conn, &sql)).into_boxed();
+    for line in lines {
+        query = query
+            .bind::<BigInt, _>(order_id)
+            .bind::<BigInt, _>(line.product_id)
+            .bind::<Text, _>(line.name.clone())
+            .bind::<BigInt, _>(line.unit_price_pence)
+            .bind::<Integer, _>(line.quantity);
+    }
+    query.execute(conn)?;
+    Ok(())
 }
 
 /// A basket line there was not enough stock for.
@@ -74,9 +101,10 @@ impl From<diesel::result::Error> for Abort {
     }
 }
 
-/// Places the order for `basket` in one transaction: takes the stock with conditional
-/// updates (never below zero), writes the order and its lines with the prices copied, and
-/// deletes the basket. The unique order token makes concurrent submits of one form place
+/// Places the order for `basket` in one transaction: takes the stock with one conditional
+/// update (never below zero), writes the order and its lines with the prices copied, and
+/// deletes the basket. RETURNING and multi-row inserts are spelled per backend (Diesel's
+/// multi-backend connection has neither). The unique order token makes concurrent submits of one form place
 /// one order; whoever loses learns `AlreadyPlaced`.
 pub fn place(
     conn: &mut DbConnection,
@@ -91,16 +119,22 @@ pub fn place(
         if lines.is_empty() {
             return Err(Abort::EmptyBasket);
         }
-        let mut short = Vec::new();
-        for line in &lines {
-            if !product::take_stock(conn, line.product_id, line.quantity)? {
-                short.push(ShortLine {
-                    name: line.name.clone(),
-                    wanted: line.quantity,
-                    in_stock: line.stock,
-                });
-            }
-        }
+        let taken = product::take_stock_for(
+            conn,
+            &lines
+                .iter()
+                .map(|line| (line.product_id, line.quantity))
+                .collect::<Vec<_>>(),
+        )?;
+        let short: Vec<ShortLine> = lines
+            .iter()
+            .filter(|line| !taken.contains(&line.product_id))
+            .map(|line| ShortLine {
+                name: line.name.clone(),
+                wanted: line.quantity,
+                in_stock: line.stock,
+            })
+            .collect();
         if !short.is_empty() {
             return Err(Abort::OutOfStock(short));
         }
@@ -108,7 +142,7 @@ pub fn place(
             .iter()
             .map(|line| line.unit_price_pence * i64::from(line.quantity))
             .sum();
-        diesel::insert_into(orders::table)
+        let insert_order = diesel::insert_into(orders::table)
             .values((
                 orders::order_token.eq(&token_text),
                 orders::status.eq("placed"),
@@ -118,26 +152,12 @@ pub fn place(
                 orders::total_pence.eq(total),
                 orders::created_at.eq(now),
             ))
-            .execute(conn)?;
-        let order_id: i64 = orders::table
-            .filter(orders::order_token.eq(&token_text))
-            .select(orders::id)
-            .first(conn)?;
-        let new_lines: Vec<NewOrderLine<'_>> = lines
-            .iter()
-            .map(|line| NewOrderLine {
-                order_id,
-                product_id: line.product_id,
-                product_name: &line.name,
-                unit_price_pence: line.unit_price_pence,
-                quantity: line.quantity,
-            })
-            .collect();
-        for line in &new_lines {
-            diesel::insert_into(order_lines::table)
-                .values(line)
-                .execute(conn)?;
-        }
+            .returning(orders::id);
+        let order_id: i64 = match conn {
+            DbConnection::Postgresql(pg) => insert_order.get_result(pg)?,
+            DbConnection::Sqlite(sqlite) => insert_order.get_result(sqlite)?,
+        };
+        insert_lines(conn, order_id, &lines)?;
         basket::delete(conn, basket_id)?;
         Ok(())
     });

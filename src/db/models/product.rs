@@ -3,7 +3,9 @@
 use diesel::prelude::*;
 
 use crate::db::schema::products;
-use crate::db::{write_transaction, DbConnection, QueryResult};
+use diesel::sql_types::{BigInt, Integer};
+
+use crate::db::{dialect_sql, write_transaction, DbConnection, QueryResult};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = products)]
@@ -66,17 +68,43 @@ pub fn insert_missing(conn: &mut DbConnection, new: &[NewProduct<'_>]) -> QueryR
     })
 }
 
-/// Takes `quantity` from stock if that many are there. Never goes below zero: the
-/// condition and the change are one statement.
-pub fn take_stock(conn: &mut DbConnection, id: i64, quantity: i32) -> QueryResult<bool> {
-    let updated = diesel::update(
-        products::table
-            .filter(products::id.eq(id))
-            .filter(products::stock.ge(quantity)),
-    )
-    .set(products::stock.eq(products::stock - quantity))
-    .execute(conn)?;
-    Ok(updated == 1)
+/// Takes stock for several lines in one statement, each line only if that many are there
+/// (never below zero). Returns the ids of the products whose stock was taken; the caller
+/// rolls back when any is missing.
+pub fn take_stock_for(conn: &mut DbConnection, lines: &[(i64, i32)]) -> QueryResult<Vec<i64>> {
+    #[derive(QueryableByName)]
+    struct Taken {
+        #[diesel(sql_type = BigInt)]
+        id: i64,
+    }
+    if lines.is_empty() {
+        return Ok(Vec::new());
+    }
+    let wanted: Vec<String> = (0..lines.len())
+        .map(|i| {
+            format!(
+                "SELECT CAST(${} AS BIGINT) AS id, CAST(${} AS INTEGER) AS quantity",
+                2 * i + 1,
+                2 * i + 2
+            )
+        })
+        .collect();
+    let sql = format!(
+        "UPDATE products SET stock = products.stock - wanted.quantity \
+         FROM ({}) AS wanted \
+         WHERE products.id = wanted.id AND products.stock >= wanted.quantity \
+         RETURNING products.id",
+        wanted.join(" UNION ALL ")
+    );
+    let mut query = diesel::sql_query(dialect_sql(conn, &sql)).into_boxed();
+    for &(id, quantity) in lines {
+        query = query.bind::<BigInt, _>(id).bind::<Integer, _>(quantity);
+    }
+    Ok(query
+        .load::<Taken>(conn)?
+        .into_iter()
+        .map(|taken| taken.id)
+        .collect())
 }
 
 pub fn put_back_stock(conn: &mut DbConnection, id: i64, quantity: i32) -> QueryResult<()> {
