@@ -1,14 +1,12 @@
 //! The command line: `trolley [serve | migrate | clear-sessions | seed]`.
 
-use std::time::Duration;
-
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 
 use crate::auth::{self, AdminChange};
 use crate::config::Settings;
 use crate::db::Db;
-use crate::session_store::{clear_expired, CLEAR_BATCH};
+use crate::session_store::{clear_expired, CLEAR_BATCH, CLEAR_PAUSE};
 use crate::startup::Application;
 
 #[derive(Debug, Parser)]
@@ -55,7 +53,7 @@ impl Cli {
                 let cleared = actix_web::rt::System::new().block_on(clear_expired(
                     &db,
                     CLEAR_BATCH,
-                    Duration::ZERO,
+                    CLEAR_PAUSE,
                 ))?;
                 println!(
                     "deleted {} expired sessions ({} baskets)",

@@ -145,6 +145,10 @@ impl SessionStore for DieselSessionStore {
 /// How many expired rows one statement deletes.
 pub const CLEAR_BATCH: i64 = 1_000;
 
+/// The pause between two batches, so that requests are served in between: deleting a
+/// million expired sessions with no pause doubled the p99 of page views.
+pub const CLEAR_PAUSE: StdDuration = StdDuration::from_millis(20);
+
 /// What one clean-up removed.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Cleared {
@@ -187,7 +191,7 @@ pub fn spawn_cleanup(db: Db, every: StdDuration) {
         let mut interval = actix_rt::time::interval_at(start, every);
         loop {
             interval.tick().await;
-            match clear_expired(&db, CLEAR_BATCH, StdDuration::from_millis(20)).await {
+            match clear_expired(&db, CLEAR_BATCH, CLEAR_PAUSE).await {
                 Ok(cleared) if cleared != Cleared::default() => log::info!(
                     "removed {} expired sessions and {} expired baskets",
                     cleared.sessions,
