@@ -22,9 +22,14 @@ async fn stopping_postgres_under_load_answers_503_and_the_same_processes_recover
     // Load before, during and after the outage: a bounded number of rounds, each a few
     // requests to each instance.
     let mut during = Vec::new();
+    let outage = Instant::now();
     for round in 0..6 {
         if round == 2 {
             cluster.stop();
+            eprintln!(
+                "PostgreSQL stopped after {:.1} s of load",
+                outage.elapsed().as_secs_f64()
+            );
         }
         let requests = instances.iter().flat_map(|instance| {
             let browser = shopper.clone();
@@ -57,6 +62,10 @@ async fn stopping_postgres_under_load_answers_503_and_the_same_processes_recover
     }
     assert!(!during.is_empty());
 
+    eprintln!(
+        "during the outage: {} requests, all 503 (slowest answer bounded by the pool's 5 s wait)",
+        during.len()
+    );
     cluster.start_again();
     let start = Instant::now();
     'recovery: loop {
@@ -78,6 +87,10 @@ async fn stopping_postgres_under_load_answers_503_and_the_same_processes_recover
         break;
     }
 
+    eprintln!(
+        "both instances served again {:.1} s after PostgreSQL was back",
+        start.elapsed().as_secs_f64()
+    );
     assert_eq!([instances[0].pid(), instances[1].pid()], pids, "no restart");
     for instance in &instances {
         let tab = Browser::new(&instance.address);
