@@ -134,11 +134,13 @@ pub async fn error_pages(
             {
                 status = StatusCode::SERVICE_UNAVAILABLE;
             }
-            let page = error_page(
+            let mut page = error_page(
                 state.as_ref().map(|state| state.get_ref()),
                 status,
                 default_message(status),
             );
+            // This answer bypasses the outer middleware, the security headers' included.
+            crate::security::add_security_headers(page.headers_mut());
             return Err(InternalError::from_response(error.to_string(), page).into());
         }
     };

@@ -121,24 +121,34 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' da
      form-action 'self'; frame-ancestors 'none'";
 
 /// Headers every answer carries (a handler may set its own instead).
+pub const SECURITY_HEADERS: [(&str, &str); 4] = [
+    ("content-security-policy", CONTENT_SECURITY_POLICY),
+    ("x-content-type-options", "nosniff"),
+    ("x-frame-options", "DENY"),
+    ("referrer-policy", "same-origin"),
+];
+
+/// The middleware that adds [`SECURITY_HEADERS`] to every answer.
 pub fn security_headers() -> DefaultHeaders {
-    DefaultHeaders::new()
-        .add((
-            HeaderName::from_static("content-security-policy"),
-            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
-        ))
-        .add((
-            HeaderName::from_static("x-content-type-options"),
-            HeaderValue::from_static("nosniff"),
-        ))
-        .add((
-            HeaderName::from_static("x-frame-options"),
-            HeaderValue::from_static("DENY"),
-        ))
-        .add((
-            HeaderName::from_static("referrer-policy"),
-            HeaderValue::from_static("same-origin"),
-        ))
+    SECURITY_HEADERS
+        .iter()
+        .fold(DefaultHeaders::new(), |headers, &(name, value)| {
+            headers.add((
+                HeaderName::from_static(name),
+                HeaderValue::from_static(value),
+            ))
+        })
+}
+
+/// Adds [`SECURITY_HEADERS`] to an answer made outside the middleware chain (an error
+/// that a middleware returned).
+pub fn add_security_headers(headers: &mut actix_web::http::header::HeaderMap) {
+    for (name, value) in SECURITY_HEADERS {
+        headers.insert(
+            HeaderName::from_static(name),
+            HeaderValue::from_static(value),
+        );
+    }
 }
 
 #[cfg(test)]

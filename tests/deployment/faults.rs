@@ -55,6 +55,10 @@ async fn stopping_postgres_under_load_answers_503_and_the_same_processes_recover
                     page.status,
                     page.body
                 );
+                assert!(
+                    page.header("content-security-policy").is_some(),
+                    "security headers on the 503"
+                );
             } else {
                 assert_eq!(page.status, StatusCode::OK);
             }
