@@ -142,6 +142,19 @@ struct Shopper {
 }
 
 impl Shopper {
+    /// Posts the add form for one item of `product`.
+    async fn add_one(&self, connection: &mut Connection, product: u64) -> anyhow::Result<Answer> {
+        let form = format!("csrf_token={}&product_id={product}&quantity=1", self.csrf);
+        connection
+            .send(
+                Method::POST,
+                "/basket/items",
+                &self.cookie_header(),
+                Some(form),
+            )
+            .await
+    }
+
     fn cookie_header(&self) -> String {
         self.cookies
             .iter()
@@ -199,19 +212,7 @@ async fn make_shoppers(args: &Args, count: usize, base: &Shopper) -> anyhow::Res
                     return Ok::<_, anyhow::Error>(());
                 }
                 let mut shopper = base.clone();
-                let form = format!(
-                    "csrf_token={}&product_id={}&quantity=1",
-                    shopper.csrf,
-                    i % 13 + 1
-                );
-                let answer = connection
-                    .send(
-                        Method::POST,
-                        "/basket/items",
-                        &shopper.cookie_header(),
-                        Some(form),
-                    )
-                    .await?;
+                let answer = shopper.add_one(&mut connection, i as u64 % 13 + 1).await?;
                 if answer.status != StatusCode::SEE_OTHER {
                     bail!("making a shopper: {}", answer.status);
                 }
@@ -409,18 +410,7 @@ async fn lost_adds(args: &Args, base: &Shopper) -> anyhow::Result<(u64, u64)> {
             let mut accepted = 0u64;
             for i in 0..ADDS_PER_CONNECTION {
                 let product = (i + c / 2) % 14 + 1;
-                let form = format!(
-                    "csrf_token={}&product_id={product}&quantity=1",
-                    shopper.csrf
-                );
-                let answer = connection
-                    .send(
-                        Method::POST,
-                        "/basket/items",
-                        &shopper.cookie_header(),
-                        Some(form),
-                    )
-                    .await?;
+                let answer = shopper.add_one(&mut connection, product as u64).await?;
                 if answer.status == StatusCode::SEE_OTHER {
                     accepted += 1;
                 }
