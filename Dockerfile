@@ -1,11 +1,32 @@
 # Trolley's container image: `docker build -t trolley .`, or `docker compose up --build`
-# (see docker-compose.yml). Checked statically by deploy/check-compose.sh (hadolint).
+# (see docker-compose.yml). Built and run for real by deploy/smoke-test, and checked
+# statically by deploy/check-compose.sh (hadolint).
 #
 # Standalone, on SQLite (the file lives in the volume, not in the image):
 #   docker run --rm -p 8080:8080 -v trolley-data:/var/lib/trolley \
 #     -e DATABASE_URL=sqlite:///var/lib/trolley/trolley.db trolley
 # Other commands run the same way: `docker run --rm -e DATABASE_URL=… trolley migrate`
 # (or clear-sessions, seed).
+
+# ---- recipe ---------------------------------------------------------------------------
+# The manifests of every workspace member, each with stub targets, and Cargo.lock: the
+# input of the dependency layer below. This stage sees the whole build context, so it
+# reruns on any change, but what it writes changes only with a manifest or the lock file;
+# the next stage's COPY of it therefore stays cached while only sources change. A crate
+# added to the workspace is picked up here with no change to this file.
+FROM rust:1-bookworm AS recipe
+SHELL ["/bin/bash", "-o", "pipefail", "-c"]
+WORKDIR /build
+COPY . .
+RUN find . -name Cargo.toml -not -path './target/*' -print0 \
+    | while IFS= read -r -d '' manifest; do \
+        crate="/recipe/$(dirname "$manifest")"; \
+        mkdir -p "$crate/src"; \
+        cp "$manifest" "$crate/"; \
+        echo 'fn main() {}' > "$crate/src/main.rs"; \
+        touch "$crate/src/lib.rs"; \
+    done \
+    && cp Cargo.lock /recipe/
 
 # ---- builder --------------------------------------------------------------------------
 # rust:1-bookworm carries the C toolchain, pkg-config and libssl-dev: pq-sys is built with
@@ -14,24 +35,17 @@
 FROM rust:1-bookworm AS builder
 WORKDIR /build
 
-# Dependencies first, in their own layer: this layer is reused until Cargo.toml or
-# Cargo.lock changes. The dummy targets only exist so that Cargo can build the graph.
-COPY Cargo.toml Cargo.lock ./
-RUN mkdir src \
-    && echo 'fn main() {}' > src/main.rs \
-    && touch src/lib.rs \
-    && cargo build --release --locked \
-    && rm -rf src
+# Dependencies first, in their own layer: reused until a manifest or Cargo.lock changes.
+COPY --from=recipe /recipe ./
+RUN cargo build --release --locked --package trolley
 
-# The real sources. templates/ is compiled in (include_str!) and migrations/ is embedded
-# (diesel's embed_migrations!), so both must be here at build time. COPY keeps the files'
-# own modification times, which may be older than the dummy build: touch the crate roots
-# so that Cargo rebuilds Trolley itself instead of shipping the dummy binary.
-COPY src ./src
-COPY templates ./templates
-COPY migrations ./migrations
-RUN touch src/main.rs src/lib.rs \
-    && cargo build --release --locked \
+# The real sources (the build context is filtered by .dockerignore). templates/ is
+# compiled in (include_str!) and migrations/ is embedded (diesel's embed_migrations!).
+# COPY keeps the files' own modification times, which may be older than the stub build:
+# touch the sources so that Cargo rebuilds Trolley instead of shipping the stub binary.
+COPY . .
+RUN find src -name '*.rs' -exec touch {} + \
+    && cargo build --release --locked --package trolley --bin trolley \
     && cp target/release/trolley /usr/local/bin/trolley
 
 # ---- runtime --------------------------------------------------------------------------

@@ -205,17 +205,18 @@ def check_variables(compose: dict) -> dict[str, dict]:
         for variable in sorted(set(env) - read_by_trolley):
             fail(f"{COMPOSE}: {name}: passes {variable}, which Trolley does not read "
                  "(not in src/config.rs)")
-        for required in ("DATABASE_URL", "TROLLEY_SECRET_KEY", "TROLLEY_ADDR"):
+        for required in ("DATABASE_URL", "TROLLEY_ADDR"):
             if not env.get(required):
                 fail(f"{COMPOSE}: {name}: must set {required}")
         url = env.get("DATABASE_URL") or ""
         if url and not url.startswith(("postgres://", "postgresql://")):
             fail(f"{COMPOSE}: {name}: DATABASE_URL must be a postgres:// URL shared by all "
                  f"instances, not {url!r}")
-        key = env.get("TROLLEY_SECRET_KEY") or ""
-        if key and not re.fullmatch(r"\$\{TROLLEY_SECRET_KEY:\?[^}]*\}", key):
+        # Optional: without it the instances share the key kept in the database.
+        key = env.get("TROLLEY_SECRET_KEY")
+        if key != "${TROLLEY_SECRET_KEY:-}":
             fail(f"{COMPOSE}: {name}: TROLLEY_SECRET_KEY must be "
-                 "${TROLLEY_SECRET_KEY:?…}, required from .env and never a literal")
+                 "${TROLLEY_SECRET_KEY:-}, from .env when set and never a literal")
     if len({json.dumps(env, sort_keys=True) for env in environments.values()}) > 1:
         fail(f"{COMPOSE}: the app services' environments differ: "
              "every instance needs the same database and secret key")
