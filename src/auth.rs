@@ -45,7 +45,7 @@ pub fn dummy_hash() -> anyhow::Result<String> {
     hash_password("trolley-no-such-admin")
 }
 
-/// What `create_or_update` did.
+/// What [`create_admin`] did.
 #[derive(Debug, PartialEq, Eq)]
 pub enum AdminChange {
     Created,

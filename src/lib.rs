@@ -1,4 +1,9 @@
 //! Trolley: a shop whose shoppers' state lives in server-side sessions in the database.
+//!
+//! Layers, top to bottom; a module imports only from layers below it (checked by
+//! `scripts/check-layers`):
+//! `cli → startup → routes → session → web → (auth, session_store, catalogue, seed,
+//! templates) → db → (domain, config)`.
 
 pub mod auth;
 pub mod catalogue;
@@ -6,13 +11,10 @@ pub mod cli;
 pub mod config;
 pub mod db;
 pub mod domain;
-pub mod errors;
-pub mod flash;
-pub mod forms;
 pub mod routes;
-pub mod security;
 pub mod seed;
 pub mod session;
 pub mod session_store;
 pub mod startup;
 pub mod templates;
+pub mod web;

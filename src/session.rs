@@ -1,13 +1,22 @@
 //! The typed session: what Trolley keeps in a shopper's or an admin's session, under
-//! constant keys. Handlers use this, never raw keys, and never the `sessions` table.
+//! constant keys, and the middleware that loads and saves it. Handlers use this, never
+//! raw keys, and never the `sessions` table.
 
-use actix_session::{Session, SessionExt};
-use actix_web::dev::Payload;
-use actix_web::{FromRequest, HttpRequest};
 use std::future::{ready, Ready};
 
-use crate::domain::OrderToken;
-use crate::errors::AppError;
+use actix_session::config::{CookieContentSecurity, PersistentSession};
+use actix_session::{Session, SessionExt, SessionMiddleware};
+use actix_web::cookie::{Key, SameSite};
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpRequest};
+
+use crate::config::Settings;
+use crate::db::Db;
+use crate::domain::{BasketId, OrderToken};
+use crate::session_store::DieselSessionStore;
+use crate::web::AppError;
+
+pub const SESSION_COOKIE: &str = "trolley_session";
 
 const BASKET_ID: &str = "basket_id";
 const ORDER_TOKEN: &str = "order_token";
@@ -20,20 +29,6 @@ const REFRESHED_AT: &str = "refreshed_at";
 pub struct AdminIdentity {
     pub id: i64,
     pub username: String,
-}
-
-/// The id of a basket row: random, so that it cannot be guessed from another.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BasketId(String);
-
-impl BasketId {
-    pub fn generate() -> Self {
-        Self(uuid::Uuid::new_v4().to_string())
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
 pub struct TypedSession(Session);
@@ -54,7 +49,7 @@ impl TypedSession {
     }
 
     pub fn basket_id(&self) -> Option<BasketId> {
-        self.get::<String>(BASKET_ID).map(BasketId)
+        self.get::<String>(BASKET_ID).map(BasketId::from_stored)
     }
 
     /// Records the basket and marks the session changed, which also extends its life: a
@@ -117,4 +112,26 @@ impl FromRequest for TypedSession {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         ready(Ok(Self(req.get_session())))
     }
+}
+
+/// The session middleware: cookie `trolley_session` holding a signed random key, state in
+/// the database, living `TROLLEY_SESSION_TTL` seconds from its last change.
+pub fn middleware(
+    db: &Db,
+    key: &Key,
+    settings: &Settings,
+) -> SessionMiddleware<DieselSessionStore> {
+    let ttl = i64::try_from(settings.session_ttl.as_secs()).unwrap_or(i64::MAX);
+    SessionMiddleware::builder(DieselSessionStore::new(db.clone()), key.clone())
+        .cookie_name(SESSION_COOKIE.to_owned())
+        .cookie_http_only(true)
+        .cookie_same_site(SameSite::Lax)
+        .cookie_path("/".to_owned())
+        .cookie_secure(settings.cookie_secure)
+        .cookie_content_security(CookieContentSecurity::Signed)
+        .session_lifecycle(
+            PersistentSession::default()
+                .session_ttl(actix_web::cookie::time::Duration::seconds(ttl)),
+        )
+        .build()
 }

@@ -22,6 +22,14 @@ impl Money {
     pub fn times(self, quantity: i32) -> Self {
         Self(self.0.saturating_mul(i64::from(quantity)))
     }
+
+    /// Pounds and pence as a plain decimal, `1234.50`: what a spreadsheet reads as a
+    /// number (the CSV export), with no currency sign or grouping.
+    pub fn decimal(self) -> String {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let pence = self.0.unsigned_abs();
+        format!("{sign}{}.{:02}", pence / 100, pence % 100)
+    }
 }
 
 impl Add for Money {
@@ -71,6 +79,13 @@ mod tests {
         assert_eq!(Money::from_pence(0).to_string(), "£0.00");
         assert_eq!(Money::from_pence(123_456_789).to_string(), "£1,234,567.89");
         assert_eq!(Money::from_pence(-250).to_string(), "-£2.50");
+    }
+
+    #[test]
+    fn decimal_has_no_sign_or_grouping() {
+        assert_eq!(Money::from_pence(123_450).decimal(), "1234.50");
+        assert_eq!(Money::from_pence(5).decimal(), "0.05");
+        assert_eq!(Money::from_pence(-250).decimal(), "-2.50");
     }
 
     #[test]

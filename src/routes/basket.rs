@@ -2,18 +2,16 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
+use serde::Deserialize;
 
 use super::views::BasketView;
-use crate::db::models::basket::{self, LineChange};
-use crate::db::models::{product, unix_now};
-use crate::db::{is_foreign_key_violation, write_transaction, DbConnection};
+use crate::db::models::basket::{self, ChangeOutcome, LineChange};
+use crate::db::models::product::Product;
+use crate::db::models::unix_now;
 use crate::domain::{ProductId, Quantity};
-use crate::errors::AppError;
-use crate::flash::Flash;
-use crate::forms::FormData;
-use crate::security::CSRF_FIELD;
-use crate::session::{BasketId, TypedSession};
-use crate::startup::AppState;
+use crate::session::TypedSession;
+use crate::web::form::required;
+use crate::web::{AppError, AppState, Flash, Form};
 
 pub async fn show(
     req: HttpRequest,
@@ -36,16 +34,41 @@ pub async fn show(
     state.render(&req, StatusCode::OK, "basket.html", context)
 }
 
+/// The fields of the catalogue's and product page's add form.
+#[derive(Debug, Deserialize)]
+pub struct AddFields {
+    product_id: Option<String>,
+    quantity: Option<String>,
+}
+
+/// What the add form asks for.
+struct AddLine {
+    product_id: ProductId,
+    quantity: Quantity,
+}
+
+impl TryFrom<AddFields> for AddLine {
+    type Error = AppError;
+
+    fn try_from(fields: AddFields) -> Result<Self, AppError> {
+        let product_id = required(fields.product_id, "product_id")?;
+        let quantity = required(fields.quantity, "quantity")?;
+        Ok(Self {
+            product_id: ProductId::parse(&product_id).map_err(AppError::BadRequest)?,
+            quantity: Quantity::parse_to_add(&quantity).map_err(AppError::BadRequest)?,
+        })
+    }
+}
+
 pub async fn add(
-    req: HttpRequest,
     state: web::Data<AppState>,
     session: TypedSession,
-    form: FormData,
+    form: Form<AddFields>,
 ) -> Result<HttpResponse, AppError> {
-    state.verify_csrf(&req, form.get(CSRF_FIELD))?;
-    let product_id = ProductId::parse(form.require("product_id")?).map_err(AppError::BadRequest)?;
-    let quantity =
-        Quantity::parse_to_add(form.require("quantity")?).map_err(AppError::BadRequest)?;
+    let AddLine {
+        product_id,
+        quantity,
+    } = form.into_inner().try_into()?;
     change_line(
         &state,
         &session,
@@ -60,17 +83,29 @@ pub async fn add(
     Ok(state.redirect_with("/basket", &Flash::info(message)))
 }
 
+/// The fields of a basket line's update and remove forms.
+#[derive(Debug, Deserialize)]
+pub struct SetFields {
+    quantity: Option<String>,
+}
+
+impl TryFrom<SetFields> for Quantity {
+    type Error = AppError;
+
+    fn try_from(fields: SetFields) -> Result<Self, AppError> {
+        let quantity = required(fields.quantity, "quantity")?;
+        Quantity::parse_to_set(&quantity).map_err(AppError::BadRequest)
+    }
+}
+
 pub async fn set(
-    req: HttpRequest,
     state: web::Data<AppState>,
     session: TypedSession,
+    form: Form<SetFields>,
     path: web::Path<String>,
-    form: FormData,
 ) -> Result<HttpResponse, AppError> {
-    state.verify_csrf(&req, form.get(CSRF_FIELD))?;
     let product_id = ProductId::parse(&path).map_err(|_| AppError::NotFound)?;
-    let quantity =
-        Quantity::parse_to_set(form.require("quantity")?).map_err(AppError::BadRequest)?;
+    let quantity = Quantity::try_from(form.into_inner())?;
     if quantity.get() == 0 {
         remove_line(&state, &session, product_id).await?;
         return Ok(state.redirect_with("/basket", &Flash::info("Removed from your basket.")));
@@ -85,9 +120,9 @@ pub async fn set(
     Ok(state.redirect_with("/basket", &Flash::info("Your basket is updated.")))
 }
 
-/// Applies one change to the shopper's basket, creating the basket on the first change.
-/// The change itself is one atomic statement. The basket's expiry and the session's move
-/// on together, when the session is due for it (see [`TypedSession::due_for_refresh`]).
+/// Applies one change to the shopper's basket (see [`basket::apply_change`]). The
+/// basket's expiry and the session's move on together, when the session is due for it
+/// (see [`TypedSession::due_for_refresh`]).
 async fn change_line(
     state: &AppState,
     session: &TypedSession,
@@ -99,75 +134,30 @@ async fn change_line(
     let refresh = session.due_for_refresh(state.settings.session_ttl, now);
     let expires_at = state.session_expiry();
     let product_id = product_id.get();
-    let (basket, created) = state
+    let outcome = state
         .db
         .run(move |conn| {
-            if let Some(basket) = existing {
-                match basket::change_line(conn, &basket, product_id, change) {
-                    Ok(true) => {
-                        if refresh {
-                            basket::touch(conn, &basket, expires_at)?;
-                        }
-                        return Ok((basket, false));
-                    }
-                    Ok(false) => return Err(refusal(conn, Some(&basket), product_id, change)?),
-                    // The basket row is gone (checked out in another tab, or expired):
-                    // start a new one.
-                    Err(error) if is_foreign_key_violation(&error) => {}
-                    Err(error) => return Err(error.into()),
-                }
-            }
-            let basket = BasketId::generate();
-            let created = write_transaction(conn, |conn| {
-                basket::touch(conn, &basket, expires_at)?;
-                if basket::change_line(conn, &basket, product_id, change)? {
-                    Ok(())
-                } else {
-                    // Roll back: a refused first change leaves no empty basket behind.
-                    Err(diesel::result::Error::RollbackTransaction)
-                }
-            });
-            match created {
-                Ok(()) => Ok((basket, true)),
-                Err(diesel::result::Error::RollbackTransaction) => {
-                    Err(refusal(conn, None, product_id, change)?)
-                }
-                Err(error) => Err(error.into()),
-            }
+            Ok::<_, AppError>(basket::apply_change(
+                conn, existing, product_id, change, refresh, expires_at,
+            )?)
         })
         .await?;
-    if created || refresh {
-        session.set_basket_id(&basket)?;
-        session.mark_refreshed(now)?;
+    match outcome {
+        ChangeOutcome::Changed { basket, created } => {
+            if created || refresh {
+                session.set_basket_id(&basket)?;
+                session.mark_refreshed(now)?;
+            }
+            Ok(())
+        }
+        ChangeOutcome::UnknownProduct => Err(AppError::NotFound),
+        ChangeOutcome::Refused { product, wanted } => Err(refusal(&product, wanted)),
     }
-    Ok(())
 }
 
-/// Why a line change was refused: the product is unknown (404), or the line would pass
-/// the stock or 99 (409).
-fn refusal(
-    conn: &mut DbConnection,
-    basket: Option<&BasketId>,
-    product_id: i64,
-    change: LineChange,
-) -> Result<AppError, AppError> {
-    let Some(product) = product::find(conn, product_id)? else {
-        return Ok(AppError::NotFound);
-    };
-    let wanted = match change {
-        LineChange::Set(quantity) => quantity,
-        LineChange::Add(quantity) => {
-            let in_basket = match basket {
-                Some(basket) => basket::lines(conn, basket)?
-                    .iter()
-                    .find(|line| line.product_id == product_id)
-                    .map_or(0, |line| line.quantity),
-                None => 0,
-            };
-            in_basket + quantity
-        }
-    };
-    Ok(AppError::Conflict(if wanted > Quantity::MAX {
+/// A refused line change: the line would pass the stock or 99 (409).
+fn refusal(product: &Product, wanted: i32) -> AppError {
+    AppError::Conflict(if wanted > Quantity::MAX {
         format!(
             "A basket can hold at most {} of one product, so no more {} can go in.",
             Quantity::MAX,
@@ -180,7 +170,7 @@ fn refusal(
             "Sorry, we have only {} of {} in stock, and your basket would need {wanted}.",
             product.stock, product.name
         )
-    }))
+    })
 }
 
 async fn remove_line(
@@ -190,17 +180,15 @@ async fn remove_line(
 ) -> Result<(), AppError> {
     let basket = session.basket_id();
     let product_id = product_id.get();
-    state
+    let known = state
         .db
         .run(move |conn| {
-            let removed = match &basket {
-                Some(basket) => basket::remove_line(conn, basket, product_id)?,
-                None => false,
-            };
-            if !removed && product::find(conn, product_id)?.is_none() {
-                return Err(AppError::NotFound);
-            }
-            Ok(())
+            Ok::<_, AppError>(basket::remove_product(conn, basket.as_ref(), product_id)?)
         })
-        .await
+        .await?;
+    if known {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
 }

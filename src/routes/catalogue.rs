@@ -3,24 +3,14 @@
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 
-use super::views::ProductView;
 use std::sync::Arc;
 
+use super::views::ProductView;
 use crate::db::models::basket;
 use crate::db::models::product::Product;
-use crate::db::DbConnection;
-use crate::domain::ProductId;
-use crate::errors::AppError;
-use crate::session::{BasketId, TypedSession};
-use crate::startup::AppState;
-
-/// The number of items in the shopper's basket, for the header.
-pub fn basket_count(conn: &mut DbConnection, basket: Option<&BasketId>) -> Result<i64, AppError> {
-    Ok(match basket {
-        Some(basket) => basket::item_count(conn, basket)?,
-        None => 0,
-    })
-}
+use crate::domain::{BasketId, ProductId};
+use crate::session::TypedSession;
+use crate::web::{AppError, AppState};
 
 /// The catalogue and the header's basket count, in one trip to the database at most: an
 /// anonymous visitor with a fresh catalogue costs none.
@@ -35,7 +25,10 @@ async fn products_and_count(
             state
                 .db
                 .run(move |conn| {
-                    Ok::<_, AppError>((catalogue.get(conn)?, basket_count(conn, basket.as_ref())?))
+                    Ok::<_, AppError>((
+                        catalogue.get(conn)?,
+                        basket::count_for(conn, basket.as_ref())?,
+                    ))
                 })
                 .await
         }

@@ -5,17 +5,15 @@ use std::collections::BTreeMap;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 
+use serde::Deserialize;
+
 use super::views::BasketView;
 use crate::db::models::basket::{self, BasketLine};
-use crate::db::models::order::{self, Placement};
+use crate::db::models::order::{self, Placement, ShortLine};
 use crate::db::models::unix_now;
 use crate::domain::{CustomerDetails, FieldErrors, OrderToken};
-use crate::errors::AppError;
-use crate::flash::{see_other, Flash};
-use crate::forms::FormData;
-use crate::security::CSRF_FIELD;
 use crate::session::TypedSession;
-use crate::startup::AppState;
+use crate::web::{csrf, see_other, AppError, AppState, Flash, UncheckedForm};
 
 async fn basket_lines(
     state: &AppState,
@@ -106,6 +104,24 @@ fn render_form(
     state.render(req, status, "checkout.html", context)
 }
 
+/// The checkout form's fields, as typed.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct CheckoutFields {
+    name: String,
+    email: String,
+    address: String,
+    order_token: String,
+}
+
+impl TryFrom<&CheckoutFields> for CustomerDetails {
+    type Error = FieldErrors;
+
+    fn try_from(fields: &CheckoutFields) -> Result<Self, FieldErrors> {
+        CustomerDetails::parse(&fields.name, &fields.email, &fields.address)
+    }
+}
+
 /// Places the order, in the order the contract gives:
 /// 1. a token whose order exists already answers with that order, whatever else;
 /// 2. CSRF (403), the fields (422), the session's token and a non-empty basket (303);
@@ -116,11 +132,10 @@ pub async fn submit(
     req: HttpRequest,
     state: web::Data<AppState>,
     session: TypedSession,
-    form: FormData,
+    form: UncheckedForm<CheckoutFields>,
 ) -> Result<HttpResponse, AppError> {
-    let submitted_token = form.get("order_token").unwrap_or_default().to_owned();
-    let token = OrderToken::parse(&submitted_token);
-
+    let fields = form.fields;
+    let token = OrderToken::parse(&fields.order_token);
     if let Some(token) = token {
         let existing = state
             .db
@@ -131,25 +146,10 @@ pub async fn submit(
         }
     }
 
-    state.verify_csrf(&req, form.get(CSRF_FIELD))?;
-    let name = form.get("name").unwrap_or_default();
-    let email = form.get("email").unwrap_or_default();
-    let address = form.get("address").unwrap_or_default();
-    let customer = match CustomerDetails::parse(name, email, address) {
+    csrf::verify(&req, &state.cookie_key, form.csrf_token.as_deref())?;
+    let customer = match CustomerDetails::try_from(&fields) {
         Ok(customer) => customer,
-        Err(errors) => {
-            let lines = basket_lines(&state, &session).await?;
-            let values = BTreeMap::from([("name", name), ("email", email), ("address", address)]);
-            return render_form(
-                &req,
-                &state,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                lines,
-                submitted_token,
-                values,
-                errors,
-            );
-        }
+        Err(errors) => return invalid_details(&req, &state, &session, &fields, errors).await,
     };
     let (Some(token), Some(basket)) = (token, session.basket_id()) else {
         return Ok(stale_form(&state));
@@ -171,21 +171,49 @@ pub async fn submit(
         }
         Placement::AlreadyPlaced => Ok(see_other(&receipt_location(token))),
         Placement::EmptyBasket => Ok(empty_basket(&state)),
-        Placement::OutOfStock(short) => {
-            let lines: Vec<String> = short
-                .iter()
-                .map(|line| match line.in_stock {
-                    0 => format!("{} (out of stock)", line.name),
-                    n => format!("{} ({} wanted, {n} left)", line.name, line.wanted),
-                })
-                .collect();
-            Err(AppError::Conflict(format!(
-                "Sorry, there is not enough stock for: {}. Nothing was ordered; please change \
-                 your basket and try again.",
-                lines.join("; ")
-            )))
-        }
+        Placement::OutOfStock(short) => Err(out_of_stock(&short)),
     }
+}
+
+/// 422: the form again, with the messages and the values typed.
+async fn invalid_details(
+    req: &HttpRequest,
+    state: &AppState,
+    session: &TypedSession,
+    fields: &CheckoutFields,
+    errors: FieldErrors,
+) -> Result<HttpResponse, AppError> {
+    let lines = basket_lines(state, session).await?;
+    let values = BTreeMap::from([
+        ("name", fields.name.as_str()),
+        ("email", fields.email.as_str()),
+        ("address", fields.address.as_str()),
+    ]);
+    render_form(
+        req,
+        state,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        lines,
+        fields.order_token.clone(),
+        values,
+        errors,
+    )
+}
+
+/// 409: the lines there is not enough stock for; nothing was ordered.
+fn out_of_stock(short: &[ShortLine]) -> AppError {
+    let lines: Vec<String> = short
+        .iter()
+        .map(|line| match line.in_stock {
+            0 => format!("{} (out of stock)", line.name),
+            n => format!("{} ({} wanted, {n} left)", line.name, line.wanted),
+        })
+        .collect();
+    AppError::Conflict(format!(
+        "Sorry, there is not enough stock for: {}. Nothing was ordered; please change \
+         your basket and try again.",
+        lines.join("; ")
+    ))
 }
 
 fn stale_form(state: &AppState) -> HttpResponse {

@@ -12,8 +12,7 @@ use actix_web::http::header::{CacheControl, CacheDirective};
 use actix_web::middleware::DefaultHeaders;
 use actix_web::{web, HttpResponse};
 
-use crate::errors::AppError;
-use crate::forms::MAX_FORM_BYTES;
+use crate::web::{AppError, MAX_FORM_BYTES};
 
 /// Registers every route. Static files come last so that nothing shadows a route.
 pub fn configure(cfg: &mut web::ServiceConfig, static_dir: &str) {

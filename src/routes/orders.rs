@@ -3,13 +3,11 @@
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 
-use super::catalogue::basket_count;
 use super::views::{OrderLineView, OrderView};
-use crate::db::models::order;
+use crate::db::models::{basket, order};
 use crate::domain::OrderToken;
-use crate::errors::AppError;
 use crate::session::TypedSession;
-use crate::startup::AppState;
+use crate::web::{AppError, AppState};
 
 pub async fn receipt(
     req: HttpRequest,
@@ -29,7 +27,7 @@ pub async fn receipt(
                 }
                 None => None,
             };
-            Ok::<_, AppError>((found, basket_count(conn, basket.as_ref())?))
+            Ok::<_, AppError>((found, basket::count_for(conn, basket.as_ref())?))
         })
         .await?;
     let (order, lines) = found.ok_or(AppError::NotFound)?;

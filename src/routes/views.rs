@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::db::models::basket::BasketLine;
+use crate::db::models::basket::{self, BasketLine};
 use crate::db::models::order::{Order, OrderLine};
 use crate::db::models::product::Product;
 use crate::domain::{Money, Quantity};
@@ -68,25 +68,23 @@ pub struct BasketView {
 
 impl BasketView {
     pub fn new(lines: Vec<BasketLine>) -> Self {
+        let total = basket::total(&lines);
         let lines: Vec<BasketLineView> = lines
             .into_iter()
-            .map(|line| {
-                let unit_price = Money::from_pence(line.unit_price_pence);
-                BasketLineView {
-                    product_id: line.product_id,
-                    line_total: unit_price.times(line.quantity),
-                    max_quantity: line.stock.clamp(line.quantity, Quantity::MAX),
-                    short: line.stock < line.quantity,
-                    unit_price,
-                    quantity: line.quantity,
-                    name: line.name,
-                    image: line.image,
-                }
+            .map(|line| BasketLineView {
+                product_id: line.product_id,
+                unit_price: line.unit_price(),
+                line_total: line.line_total(),
+                max_quantity: line.stock.clamp(line.quantity, Quantity::MAX),
+                short: line.stock < line.quantity,
+                quantity: line.quantity,
+                name: line.name,
+                image: line.image,
             })
             .collect();
         Self {
             count: lines.iter().map(|line| i64::from(line.quantity)).sum(),
-            total: lines.iter().map(|line| line.line_total).sum(),
+            total,
             lines,
         }
     }
@@ -105,22 +103,17 @@ pub struct OrderView {
     pub created_at: String,
 }
 
-/// How an order's number is shown and searched for.
-pub fn order_number(id: i64) -> String {
-    format!("T{id:06}")
-}
-
 impl From<Order> for OrderView {
     fn from(order: Order) -> Self {
         Self {
             id: order.id,
-            number: order_number(order.id),
+            number: order.number().to_string(),
+            total: order.total(),
             token: order.order_token,
-            status: order.status,
+            status: order.status.as_str().to_owned(),
             customer_name: order.customer_name,
             customer_email: order.customer_email,
             customer_address: order.customer_address,
-            total: Money::from_pence(order.total_pence),
             created_at: order.created_at.format("%-d %B %Y, %H:%M UTC").to_string(),
         }
     }

@@ -1,7 +1,7 @@
 //! The admin area: access, login, orders and their handling.
 
 use actix_web::http::StatusCode;
-use trolley::startup::SESSION_COOKIE;
+use trolley::session::SESSION_COOKIE;
 
 use crate::helpers::{
     assert_redirect_to, spawn_app, spawn_app_with, TestApp, ADMIN, ADMIN_PASSWORD, MUG, TEAPOT,

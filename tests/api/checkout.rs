@@ -1,7 +1,7 @@
 //! Checkout: exactly one order per order token, whatever the browser does.
 
 use actix_web::http::StatusCode;
-use trolley::startup::SESSION_COOKIE;
+use trolley::session::SESSION_COOKIE;
 
 use crate::helpers::{assert_redirect_to, spawn_app, Browser, MUG, TEAPOT, WATERING_CAN};
 

@@ -16,7 +16,7 @@ use actix_web::web;
 use diesel::{Connection, RunQueryDsl};
 use trolley::config::{DatabaseUrl, Settings};
 use trolley::db::Db;
-use trolley::startup::{AppState, Application};
+use trolley::startup::{self, Application};
 
 /// A database of this test's own, on the backend `TROLLEY_TEST_DATABASE` names.
 pub struct TestDatabase {
@@ -90,7 +90,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
 /// Spawns another server on an existing database (a restart, or a second instance).
 pub async fn spawn_app_on(database: Rc<TestDatabase>, settings: Settings) -> TestApp {
     let prepared = settings.clone();
-    let state = web::block(move || AppState::prepare(prepared))
+    let state = web::block(move || startup::prepare(prepared))
         .await
         .expect("blocking task")
         .expect("the app prepares");

@@ -1,8 +1,8 @@
 //! CSRF, headers, cookies, error pages, and bad input of every kind.
 
 use actix_web::http::StatusCode;
-use trolley::security::CSRF_COOKIE;
-use trolley::startup::SESSION_COOKIE;
+use trolley::session::SESSION_COOKIE;
+use trolley::web::csrf::CSRF_COOKIE;
 
 use crate::helpers::{spawn_app, MUG, TEAPOT};
 

@@ -8,7 +8,7 @@ use actix_web::cookie::{Key, SameSite};
 use actix_web::{web, App, HttpResponse, HttpServer};
 use trolley::db::models::session;
 use trolley::db::Db;
-use trolley::startup::{session_middleware, SESSION_COOKIE};
+use trolley::session::{middleware as session_middleware, SESSION_COOKIE};
 
 use crate::helpers::{test_settings, Browser, TestDatabase};
 

@@ -1,7 +1,7 @@
 //! The catalogue and the basket.
 
 use actix_web::http::StatusCode;
-use trolley::startup::SESSION_COOKIE;
+use trolley::session::SESSION_COOKIE;
 
 use crate::helpers::{
     assert_redirect_to, spawn_app, spawn_app_on, spawn_app_with, MUG, SOLD_OUT, TEAPOT,

@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::schema::{admins, login_failures};
-use crate::db::{DbConnection, QueryResult};
+use crate::db::{is_unique_violation, DbConnection, QueryResult};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = admins)]
@@ -39,7 +39,7 @@ pub fn insert(
         .execute(conn);
     match inserted {
         Ok(_) => Ok(true),
-        Err(error) if crate::db::is_unique_violation(&error) => Ok(false),
+        Err(error) if is_unique_violation(&error) => Ok(false),
         Err(error) => Err(error),
     }
 }

@@ -4,9 +4,12 @@
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Integer, Text};
 
+use super::product::{self, Product};
 use crate::db::schema::{basket_items, baskets, products};
-use crate::db::{dialect_sql, DbConnection, QueryResult};
-use crate::session::BasketId;
+use crate::db::{
+    dialect_sql, is_foreign_key_violation, write_transaction, DbConnection, QueryResult,
+};
+use crate::domain::{BasketId, Money};
 
 /// A line of a basket, with what the catalogue says of its product now.
 #[derive(Debug, Clone, Queryable)]
@@ -18,6 +21,22 @@ pub struct BasketLine {
     pub unit_price_pence: i64,
     pub stock: i32,
     pub quantity: i32,
+}
+
+impl BasketLine {
+    pub fn unit_price(&self) -> Money {
+        Money::from_pence(self.unit_price_pence)
+    }
+
+    pub fn line_total(&self) -> Money {
+        self.unit_price().times(self.quantity)
+    }
+}
+
+/// What a basket's lines cost together: the one place a basket total is computed (the
+/// basket page, checkout, and the order written).
+pub fn total(lines: &[BasketLine]) -> Money {
+    lines.iter().map(BasketLine::line_total).sum()
 }
 
 /// How a line changes.
@@ -65,6 +84,115 @@ pub fn change_line(
         .bind::<Integer, _>(quantity)
         .execute(conn)?;
     Ok(changed == 1)
+}
+
+/// What a change to a shopper's basket came to.
+#[derive(Debug)]
+pub enum ChangeOutcome {
+    /// The line is changed; `created` when a new basket row was made for it.
+    Changed { basket: BasketId, created: bool },
+    /// Nothing changed: there is no such product.
+    UnknownProduct,
+    /// Nothing changed: the line would need `wanted`, past the stock or 99.
+    Refused { product: Product, wanted: i32 },
+}
+
+/// Applies one change to the shopper's basket, creating the basket on the first change
+/// (or when the session's basket is gone: checked out in another tab, or expired). The
+/// change itself is one atomic statement; with `refresh`, the basket's expiry moves on to
+/// `expires_at` too.
+pub fn apply_change(
+    conn: &mut DbConnection,
+    existing: Option<BasketId>,
+    product_id: i64,
+    change: LineChange,
+    refresh: bool,
+    expires_at: i64,
+) -> QueryResult<ChangeOutcome> {
+    if let Some(basket) = existing {
+        match change_line(conn, &basket, product_id, change) {
+            Ok(true) => {
+                if refresh {
+                    touch(conn, &basket, expires_at)?;
+                }
+                return Ok(ChangeOutcome::Changed {
+                    basket,
+                    created: false,
+                });
+            }
+            Ok(false) => return refusal(conn, Some(&basket), product_id, change),
+            // The basket row is gone: start a new one.
+            Err(error) if is_foreign_key_violation(&error) => {}
+            Err(error) => return Err(error),
+        }
+    }
+    let basket = BasketId::generate();
+    let created = write_transaction(conn, |conn| {
+        touch(conn, &basket, expires_at)?;
+        if change_line(conn, &basket, product_id, change)? {
+            Ok(())
+        } else {
+            // Roll back: a refused first change leaves no empty basket behind.
+            Err(diesel::result::Error::RollbackTransaction)
+        }
+    });
+    match created {
+        Ok(()) => Ok(ChangeOutcome::Changed {
+            basket,
+            created: true,
+        }),
+        Err(diesel::result::Error::RollbackTransaction) => refusal(conn, None, product_id, change),
+        Err(error) => Err(error),
+    }
+}
+
+/// Why a line change was refused: the product is unknown, or the line would need more
+/// than the stock or 99.
+fn refusal(
+    conn: &mut DbConnection,
+    basket: Option<&BasketId>,
+    product_id: i64,
+    change: LineChange,
+) -> QueryResult<ChangeOutcome> {
+    let Some(product) = product::find(conn, product_id)? else {
+        return Ok(ChangeOutcome::UnknownProduct);
+    };
+    let wanted = match change {
+        LineChange::Set(quantity) => quantity,
+        LineChange::Add(quantity) => {
+            let in_basket = match basket {
+                Some(basket) => lines(conn, basket)?
+                    .iter()
+                    .find(|line| line.product_id == product_id)
+                    .map_or(0, |line| line.quantity),
+                None => 0,
+            };
+            in_basket + quantity
+        }
+    };
+    Ok(ChangeOutcome::Refused { product, wanted })
+}
+
+/// Removes a product's line from the shopper's basket, if any. Returns false when there
+/// was no line and no such product either.
+pub fn remove_product(
+    conn: &mut DbConnection,
+    basket: Option<&BasketId>,
+    product_id: i64,
+) -> QueryResult<bool> {
+    let removed = match basket {
+        Some(basket) => remove_line(conn, basket, product_id)?,
+        None => false,
+    };
+    Ok(removed || product::find(conn, product_id)?.is_some())
+}
+
+/// How many items the shopper's basket holds (the header's count); none without a basket.
+pub fn count_for(conn: &mut DbConnection, basket: Option<&BasketId>) -> QueryResult<i64> {
+    match basket {
+        Some(basket) => item_count(conn, basket),
+        None => Ok(0),
+    }
 }
 
 /// Removes a line; returns whether there was one.

@@ -3,7 +3,7 @@
 use diesel::prelude::*;
 
 use crate::db::schema::secrets;
-use crate::db::{DbConnection, QueryResult};
+use crate::db::{is_unique_violation, DbConnection, QueryResult};
 
 /// Returns the secret `name`, storing `generate()` first if there is none, and whether it
 /// was created now. Instances that start together agree: the first insert wins and
@@ -21,7 +21,7 @@ pub fn get_or_create(
         .execute(conn);
     let created = match inserted {
         Ok(_) => true,
-        Err(error) if crate::db::is_unique_violation(&error) => false,
+        Err(error) if is_unique_violation(&error) => false,
         Err(error) => return Err(error),
     };
     let value = find(conn, name)?.ok_or(diesel::result::Error::NotFound)?;

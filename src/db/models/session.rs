@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use crate::db::schema::sessions;
 use diesel::sql_types::BigInt;
 
-use crate::db::{dialect_sql, DbConnection, QueryResult};
+use crate::db::{dialect_sql, is_unique_violation, DbConnection, QueryResult};
 
 /// Inserts a new session. Returns false, writing nothing, when the key hash is taken:
 /// a new session never overwrites another one.
@@ -24,7 +24,7 @@ pub fn insert(
         .execute(conn);
     match result {
         Ok(_) => Ok(true),
-        Err(error) if crate::db::is_unique_violation(&error) => Ok(false),
+        Err(error) if is_unique_violation(&error) => Ok(false),
         Err(error) => Err(error),
     }
 }

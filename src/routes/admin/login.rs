@@ -3,13 +3,12 @@
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 
+use actix_web::http::header::{HeaderValue, RETRY_AFTER};
+use serde::Deserialize;
+
 use crate::auth::{self, LoginOutcome, THROTTLE_WINDOW_SECS};
-use crate::errors::AppError;
-use crate::flash::{see_other, Flash};
-use crate::forms::FormData;
-use crate::security::CSRF_FIELD;
 use crate::session::{AdminIdentity, TypedSession};
-use crate::startup::AppState;
+use crate::web::{see_other, AppError, AppState, Flash, Form, NoFields};
 
 fn render(
     req: &HttpRequest,
@@ -35,15 +34,21 @@ pub async fn form(
     render(&req, &state, StatusCode::OK, "", None)
 }
 
+/// The login form's fields; a missing one counts as empty (and so as wrong).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct LoginFields {
+    username: String,
+    password: String,
+}
+
 pub async fn submit(
     req: HttpRequest,
     state: web::Data<AppState>,
     session: TypedSession,
-    form: FormData,
+    form: Form<LoginFields>,
 ) -> Result<HttpResponse, AppError> {
-    state.verify_csrf(&req, form.get(CSRF_FIELD))?;
-    let username = form.get("username").unwrap_or_default().to_owned();
-    let password = form.get("password").unwrap_or_default().to_owned();
+    let LoginFields { username, password } = form.into_inner();
     let (db, dummy) = (state.db.clone(), state.dummy_password_hash.clone());
     let typed = username.clone();
     // Argon2 is deliberately slow: it runs on the blocking pool.
@@ -79,22 +84,19 @@ pub async fn submit(
                 &username,
                 Some("Too many failed logins for this username. Please wait 15 minutes and try again."),
             )?;
-            response.headers_mut().insert(
-                actix_web::http::header::RETRY_AFTER,
-                actix_web::http::header::HeaderValue::from(THROTTLE_WINDOW_SECS),
-            );
+            response
+                .headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from(THROTTLE_WINDOW_SECS));
             Ok(response)
         }
     }
 }
 
 pub async fn logout(
-    req: HttpRequest,
     state: web::Data<AppState>,
     session: TypedSession,
-    form: FormData,
+    _button: Form<NoFields>,
 ) -> Result<HttpResponse, AppError> {
-    state.verify_csrf(&req, form.get(CSRF_FIELD))?;
     session.purge();
     Ok(state.redirect_with("/admin/login", &Flash::info("You are logged out.")))
 }

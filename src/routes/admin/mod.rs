@@ -11,9 +11,8 @@ use actix_web::http::Method;
 use actix_web::middleware::{from_fn, Next};
 use actix_web::{web, HttpMessage, HttpResponse, ResponseError};
 
-use crate::errors::AppError;
-use crate::flash::see_other;
 use crate::session::{AdminIdentity, TypedSession};
+use crate::web::{see_other, AppError};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(

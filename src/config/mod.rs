@@ -1,120 +1,11 @@
-//! Settings, parsed once from the environment (see the table in README.md).
+//! Settings, parsed once from the environment (see the table in README.md), and the
+//! values that must never be printed ([`values`]).
 
-use std::fmt;
+mod values;
+
 use std::time::Duration;
 
-use base64::Engine;
-
-/// Which database Trolley talks to, chosen from the scheme of `DATABASE_URL`.
-#[derive(Clone, PartialEq, Eq)]
-pub enum DatabaseUrl {
-    Postgres(String),
-    /// A path to the SQLite file.
-    Sqlite(String),
-}
-
-impl DatabaseUrl {
-    pub fn parse(url: &str) -> Result<Self, ConfigError> {
-        let bad = |why: &str| ConfigError::new("DATABASE_URL", why);
-        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            Ok(Self::Postgres(url.to_owned()))
-        } else if let Some(path) = url.strip_prefix("sqlite://") {
-            if path.is_empty() || path == ":memory:" {
-                return Err(bad("sqlite:// needs a file path, e.g. sqlite://trolley.db"));
-            }
-            Ok(Self::Sqlite(path.to_owned()))
-        } else {
-            Err(bad(
-                "expected postgres://…, postgresql://… or sqlite://PATH",
-            ))
-        }
-    }
-
-    pub fn backend_name(&self) -> &'static str {
-        match self {
-            Self::Postgres(_) => "PostgreSQL",
-            Self::Sqlite(_) => "SQLite",
-        }
-    }
-}
-
-impl fmt::Debug for DatabaseUrl {
-    // A PostgreSQL URL may carry a password: show the backend and the host part only.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Postgres(url) => {
-                let host = url.rsplit('@').next().unwrap_or_default();
-                write!(f, "Postgres(…@{host})")
-            }
-            Self::Sqlite(path) => write!(f, "Sqlite({path:?})"),
-        }
-    }
-}
-
-/// The key that signs cookies. Never printed.
-#[derive(Clone, PartialEq, Eq)]
-pub struct SecretKey(Vec<u8>);
-
-impl SecretKey {
-    pub const LEN: usize = 64;
-
-    /// Accepts 64 bytes (or more) written as hex or base64.
-    pub fn parse(text: &str) -> Result<Self, ConfigError> {
-        let text = text.trim();
-        let bytes = hex::decode(text)
-            .ok()
-            .or_else(|| base64::engine::general_purpose::STANDARD.decode(text).ok())
-            .or_else(|| {
-                base64::engine::general_purpose::URL_SAFE_NO_PAD
-                    .decode(text)
-                    .ok()
-            })
-            .ok_or_else(|| {
-                ConfigError::new("TROLLEY_SECRET_KEY", "expected 64 bytes as hex or base64")
-            })?;
-        Self::from_bytes(bytes).ok_or_else(|| {
-            ConfigError::new(
-                "TROLLEY_SECRET_KEY",
-                "too short: 64 bytes (128 hex digits) are needed",
-            )
-        })
-    }
-
-    pub fn from_bytes(bytes: Vec<u8>) -> Option<Self> {
-        (bytes.len() >= Self::LEN).then_some(Self(bytes))
-    }
-
-    pub fn generate() -> Self {
-        use rand::RngCore;
-        let mut bytes = vec![0; Self::LEN];
-        rand::rngs::OsRng.fill_bytes(&mut bytes);
-        Self(bytes)
-    }
-
-    pub fn as_bytes(&self) -> &[u8] {
-        &self.0
-    }
-
-    pub fn to_hex(&self) -> String {
-        hex::encode(&self.0)
-    }
-}
-
-impl fmt::Debug for SecretKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("SecretKey(<redacted>)")
-    }
-}
-
-/// A password from the environment. Never printed.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Password(pub String);
-
-impl fmt::Debug for Password {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Password(<redacted>)")
-    }
-}
+pub use values::{DatabaseUrl, Password, SecretKey};
 
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -180,20 +71,13 @@ impl Settings {
         let secret_key = get("TROLLEY_SECRET_KEY")
             .map(|text| SecretKey::parse(&text))
             .transpose()?;
-        let ttl_seconds = match get("TROLLEY_SESSION_TTL") {
-            None => Self::DEFAULT_SESSION_TTL,
-            Some(text) => text
-                .trim()
-                .parse::<u64>()
-                .ok()
-                .filter(|&seconds| (1..=10 * 366 * 86_400).contains(&seconds))
-                .ok_or_else(|| {
-                    ConfigError::new(
-                        "TROLLEY_SESSION_TTL",
-                        "expected a whole number of seconds from 1 to ten years",
-                    )
-                })?,
-        };
+        let ttl_seconds = parse_number(
+            "TROLLEY_SESSION_TTL",
+            get("TROLLEY_SESSION_TTL"),
+            Self::DEFAULT_SESSION_TTL,
+            1..=10 * 366 * 86_400,
+            "expected a whole number of seconds from 1 to ten years",
+        )?;
         let cookie_secure =
             parse_bool("TROLLEY_COOKIE_SECURE", get("TROLLEY_COOKIE_SECURE"))?.unwrap_or(false);
         let demo_data = parse_bool("TROLLEY_DEMO_DATA", get("TROLLEY_DEMO_DATA"))?.unwrap_or(true);
@@ -205,17 +89,13 @@ impl Settings {
                 "must be set when TROLLEY_ADMIN_USER is",
             ));
         }
-        let db_pool_size = match get("TROLLEY_DB_POOL_SIZE") {
-            None => 10,
-            Some(text) => text
-                .trim()
-                .parse::<u32>()
-                .ok()
-                .filter(|size| (1..=500).contains(size))
-                .ok_or_else(|| {
-                    ConfigError::new("TROLLEY_DB_POOL_SIZE", "expected a number from 1 to 500")
-                })?,
-        };
+        let db_pool_size = parse_number(
+            "TROLLEY_DB_POOL_SIZE",
+            get("TROLLEY_DB_POOL_SIZE"),
+            10,
+            1..=500,
+            "expected a number from 1 to 500",
+        )?;
         let static_dir = get("TROLLEY_STATIC_DIR").unwrap_or_else(|| "static".to_owned());
 
         Ok(Self {
@@ -234,6 +114,24 @@ impl Settings {
     }
 }
 
+/// A whole number within `range`, or `default` when the variable is unset.
+fn parse_number<T: std::str::FromStr + PartialOrd>(
+    variable: &'static str,
+    value: Option<String>,
+    default: T,
+    range: std::ops::RangeInclusive<T>,
+    expected: &str,
+) -> Result<T, ConfigError> {
+    let Some(text) = value else {
+        return Ok(default);
+    };
+    text.trim()
+        .parse::<T>()
+        .ok()
+        .filter(|number| range.contains(number))
+        .ok_or_else(|| ConfigError::new(variable, expected))
+}
+
 fn parse_bool(variable: &'static str, value: Option<String>) -> Result<Option<bool>, ConfigError> {
     let Some(value) = value else { return Ok(None) };
     match value.trim().to_ascii_lowercase().as_str() {
@@ -246,6 +144,7 @@ fn parse_bool(variable: &'static str, value: Option<String>) -> Result<Option<bo
 #[cfg(test)]
 mod tests {
     use super::*;
+    use base64::Engine;
     use std::collections::HashMap;
 
     fn settings(vars: &[(&str, &str)]) -> Result<Settings, ConfigError> {

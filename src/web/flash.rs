@@ -3,11 +3,14 @@
 //! They travel in a short-lived signed cookie rather than in the session, so that showing
 //! one never writes to the sessions table.
 
-use actix_web::cookie::{Cookie, CookieJar, Key, SameSite};
+use actix_web::cookie::time::Duration;
+use actix_web::cookie::{Cookie, Key};
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse};
 use base64::Engine;
 use serde::{Deserialize, Serialize};
+
+use super::cookies;
 
 pub const FLASH_COOKIE: &str = "trolley_flash";
 
@@ -41,12 +44,9 @@ impl Flash {
 
     /// The flash message this request brought, if its cookie is there and signed by us.
     pub fn from_request(req: &HttpRequest, key: &Key) -> Option<Self> {
-        let cookie = req.cookie(FLASH_COOKIE)?;
-        let mut jar = CookieJar::new();
-        jar.add_original(cookie);
-        let verified = jar.signed(key).get(FLASH_COOKIE)?;
+        let value = cookies::verified(req, FLASH_COOKIE, key)?;
         let json = base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .decode(verified.value())
+            .decode(value)
             .ok()?;
         serde_json::from_slice(&json).ok()
     }
@@ -54,24 +54,13 @@ impl Flash {
     fn cookie(&self, key: &Key, secure: bool) -> Option<Cookie<'static>> {
         let json = serde_json::to_vec(self).ok()?;
         let value = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json);
-        let cookie = Cookie::build(FLASH_COOKIE, value)
-            .path("/")
-            .http_only(true)
-            .secure(secure)
-            .same_site(SameSite::Lax)
-            .max_age(actix_web::cookie::time::Duration::minutes(5))
-            .finish();
-        let mut jar = CookieJar::new();
-        jar.signed_mut(key).add(cookie);
-        jar.get(FLASH_COOKIE).cloned()
+        cookies::signed(FLASH_COOKIE, value, Duration::minutes(5), key, secure)
     }
 }
 
 /// The cookie that clears a shown flash message.
 pub fn removal_cookie() -> Cookie<'static> {
-    let mut cookie = Cookie::build(FLASH_COOKIE, "").path("/").finish();
-    cookie.make_removal();
-    cookie
+    cookies::removal(FLASH_COOKIE)
 }
 
 /// 303 See Other: the end of every successful POST (Post/Redirect/Get).

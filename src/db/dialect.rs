@@ -1,0 +1,76 @@
+//! What the two dialects spell differently: write transactions, placeholders, error kinds
+//! and the start-up lock.
+
+use diesel::connection::{AnsiTransactionManager, TransactionManager};
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use diesel::{Connection, RunQueryDsl};
+
+use super::DbConnection;
+
+/// Runs `work` in a transaction that takes the write lock at once. On SQLite a deferred
+/// transaction that reads and then writes can fail with SQLITE_BUSY without waiting;
+/// `BEGIN IMMEDIATE` makes it wait its turn (up to the busy timeout) instead.
+pub fn write_transaction<T, E, F>(conn: &mut DbConnection, work: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<DieselError>,
+{
+    match conn {
+        DbConnection::Postgresql(_) => conn.transaction(work),
+        DbConnection::Sqlite(sqlite) => {
+            AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
+            match work(conn) {
+                Ok(value) => {
+                    DbConnection::commit_transaction(conn)?;
+                    Ok(value)
+                }
+                Err(error) => {
+                    DbConnection::rollback_transaction(conn)?;
+                    Err(error)
+                }
+            }
+        }
+    }
+}
+
+/// Runs start-up work (migrations, seeding) holding a PostgreSQL advisory lock, so that
+/// instances starting together on an empty database do not race. SQLite needs none: it has
+/// one writer at a time and one process per file.
+pub fn with_startup_lock<T>(
+    conn: &mut DbConnection,
+    work: impl FnOnce(&mut DbConnection) -> Result<T, anyhow::Error>,
+) -> Result<T, anyhow::Error> {
+    const LOCK_ID: i64 = 0x0074_726f_6c6c_6579; // "trolley"
+    let is_postgres = matches!(conn, DbConnection::Postgresql(_));
+    if is_postgres {
+        diesel::sql_query(format!("SELECT pg_advisory_lock({LOCK_ID})")).execute(conn)?;
+    }
+    let result = work(conn);
+    if is_postgres {
+        diesel::sql_query(format!("SELECT pg_advisory_unlock({LOCK_ID})")).execute(conn)?;
+    }
+    result
+}
+
+/// Raw SQL written with PostgreSQL's `$n` placeholders, in this connection's dialect
+/// (SQLite reads them as `?n`).
+pub fn dialect_sql(conn: &DbConnection, sql: &str) -> String {
+    match conn {
+        DbConnection::Postgresql(_) => sql.to_owned(),
+        DbConnection::Sqlite(_) => sql.replace('$', "?"),
+    }
+}
+
+pub fn is_unique_violation(error: &DieselError) -> bool {
+    matches!(
+        error,
+        DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)
+    )
+}
+
+pub fn is_foreign_key_violation(error: &DieselError) -> bool {
+    matches!(
+        error,
+        DieselError::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _)
+    )
+}

@@ -1,0 +1,168 @@
+//! Placing an order exactly once.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Integer, Text};
+
+use super::find_by_token;
+use crate::db::models::basket::{self, BasketLine};
+use crate::db::models::product;
+use crate::db::schema::orders;
+use crate::db::{dialect_sql, is_unique_violation, write_transaction, DbConnection, QueryResult};
+use crate::domain::{BasketId, CustomerDetails, OrderStatus, OrderToken};
+
+/// A basket line there was not enough stock for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShortLine {
+    pub name: String,
+    pub wanted: i32,
+    pub in_stock: i32,
+}
+
+/// What an attempt to place an order came to.
+#[derive(Debug)]
+pub enum Placement {
+    Placed,
+    /// An order with this token exists already (a resubmitted or concurrent form).
+    AlreadyPlaced,
+    EmptyBasket,
+    OutOfStock(Vec<ShortLine>),
+}
+
+/// Why the placing transaction rolled back.
+enum Abort {
+    Db(diesel::result::Error),
+    EmptyBasket,
+    OutOfStock(Vec<ShortLine>),
+}
+
+impl From<diesel::result::Error> for Abort {
+    fn from(error: diesel::result::Error) -> Self {
+        Self::Db(error)
+    }
+}
+
+/// Places the order for `basket` in one transaction: takes the stock with one conditional
+/// update (never below zero), writes the order and its lines with the prices copied, and
+/// deletes the basket. The order's id comes back by RETURNING, run on the backend's own
+/// connection (Diesel's multi-backend connection has no RETURNING); the lines go in one
+/// raw multi-row insert. The unique order token makes concurrent submits of one form
+/// place one order; whoever loses learns `AlreadyPlaced`.
+pub fn place(
+    conn: &mut DbConnection,
+    basket_id: &BasketId,
+    token: OrderToken,
+    customer: &CustomerDetails,
+    now: NaiveDateTime,
+) -> QueryResult<Placement> {
+    let attempt = write_transaction(conn, |conn| {
+        write_order(conn, basket_id, token, customer, now)
+    });
+    let outcome = match attempt {
+        Ok(()) => return Ok(Placement::Placed),
+        Err(Abort::Db(error)) if is_unique_violation(&error) => {
+            return Ok(Placement::AlreadyPlaced)
+        }
+        Err(Abort::Db(error)) => return Err(error),
+        Err(Abort::EmptyBasket) => Placement::EmptyBasket,
+        Err(Abort::OutOfStock(short)) => Placement::OutOfStock(short),
+    };
+    // A concurrent submit of the same form may have placed the order (and emptied the
+    // basket, or taken the stock) while this one waited: then that order is the answer.
+    if find_by_token(conn, token)?.is_some() {
+        Ok(Placement::AlreadyPlaced)
+    } else {
+        Ok(outcome)
+    }
+}
+
+/// The placing transaction's work: the basket's lines, their stock, the order and its
+/// lines, and the basket gone.
+fn write_order(
+    conn: &mut DbConnection,
+    basket_id: &BasketId,
+    token: OrderToken,
+    customer: &CustomerDetails,
+    now: NaiveDateTime,
+) -> Result<(), Abort> {
+    let lines = basket::lines(conn, basket_id)?;
+    if lines.is_empty() {
+        return Err(Abort::EmptyBasket);
+    }
+    take_stock(conn, &lines)?;
+    let insert_order = diesel::insert_into(orders::table)
+        .values((
+            orders::order_token.eq(token.to_string()),
+            orders::status.eq(OrderStatus::Placed.as_str()),
+            orders::customer_name.eq(customer.name.as_str()),
+            orders::customer_email.eq(customer.email.as_str()),
+            orders::customer_address.eq(customer.address.as_str()),
+            orders::total_pence.eq(basket::total(&lines).pence()),
+            orders::created_at.eq(now),
+        ))
+        .returning(orders::id);
+    let order_id: i64 = match conn {
+        DbConnection::Postgresql(pg) => insert_order.get_result(pg)?,
+        DbConnection::Sqlite(sqlite) => insert_order.get_result(sqlite)?,
+    };
+    insert_lines(conn, order_id, &lines)?;
+    basket::delete(conn, basket_id)?;
+    Ok(())
+}
+
+/// Takes the stock of every line in one conditional update; any line short aborts.
+fn take_stock(conn: &mut DbConnection, lines: &[BasketLine]) -> Result<(), Abort> {
+    let wanted: Vec<(i64, i32)> = lines
+        .iter()
+        .map(|line| (line.product_id, line.quantity))
+        .collect();
+    let taken = product::take_stock_for(conn, &wanted)?;
+    let short: Vec<ShortLine> = lines
+        .iter()
+        .filter(|line| !taken.contains(&line.product_id))
+        .map(|line| ShortLine {
+            name: line.name.clone(),
+            wanted: line.quantity,
+            in_stock: line.stock,
+        })
+        .collect();
+    if short.is_empty() {
+        Ok(())
+    } else {
+        Err(Abort::OutOfStock(short))
+    }
+}
+
+/// Writes an order's lines in one statement, with the names and prices copied from the
+/// catalogue. (Diesel's batch insert on SQLite is one statement per row in a savepoint.)
+fn insert_lines(conn: &mut DbConnection, order_id: i64, lines: &[BasketLine]) -> QueryResult<()> {
+    let rows: Vec<String> = (0..lines.len())
+        .map(|i| {
+            let n = 5 * i;
+            format!(
+                "(${}, ${}, ${}, ${}, ${})",
+                n + 1,
+                n + 2,
+                n + 3,
+                n + 4,
+                n + 5
+            )
+        })
+        .collect();
+    let sql = format!(
+        "INSERT INTO order_lines (order_id, product_id, product_name, unit_price_pence, quantity) \
+         VALUES {}",
+        rows.join(", ")
+    );
+    let mut query = diesel::sql_query(dialect_sql(conn, &sql)).into_boxed();
+    for line in lines {
+        query = query
+            .bind::<BigInt, _>(order_id)
+            .bind::<BigInt, _>(line.product_id)
+            .bind::<Text, _>(line.name.clone())
+            .bind::<BigInt, _>(line.unit_price_pence)
+            .bind::<Integer, _>(line.quantity);
+    }
+    query.execute(conn)?;
+    Ok(())
+}

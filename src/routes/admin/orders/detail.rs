@@ -1,0 +1,116 @@
+//! GET /admin/orders/{id} and POST /admin/orders/{id}/status.
+
+use std::collections::BTreeMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::Utc;
+use serde::Deserialize;
+
+use crate::db::models::order::{self, StatusChange};
+use crate::domain::{OrderNumber, OrderStatus};
+use crate::routes::views::{OrderLineView, OrderView};
+use crate::session::AdminIdentity;
+use crate::web::form::required;
+use crate::web::{AppError, AppState, Flash, Form};
+
+fn parse_id(text: &str) -> Result<i64, AppError> {
+    text.parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or(AppError::NotFound)
+}
+
+pub async fn detail(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    admin: web::ReqData<AdminIdentity>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id = parse_id(&path)?;
+    let (found, lines, events) = state
+        .db
+        .run(move |conn| {
+            let Some(found) = order::find(conn, id)? else {
+                return Err(AppError::NotFound);
+            };
+            Ok((found, order::lines(conn, id)?, order::events(conn, id)?))
+        })
+        .await?;
+    let can_change = found.status == OrderStatus::Placed;
+    let events: Vec<BTreeMap<&str, String>> = events
+        .into_iter()
+        .map(|event| {
+            BTreeMap::from([
+                ("from", event.from_status),
+                ("to", event.to_status),
+                ("by", event.admin_username),
+                (
+                    "at",
+                    event.created_at.format("%-d %B %Y, %H:%M UTC").to_string(),
+                ),
+            ])
+        })
+        .collect();
+    let lines: Vec<OrderLineView> = lines.into_iter().map(OrderLineView::from).collect();
+    let mut context = tera::Context::new();
+    context.insert("admin", &admin.username);
+    context.insert("order", &OrderView::from(found));
+    context.insert("lines", &lines);
+    context.insert("events", &events);
+    context.insert("can_change", &can_change);
+    state.render(&req, StatusCode::OK, "admin/order.html", context)
+}
+
+/// The status form's field: the status the order is to become.
+#[derive(Debug, Deserialize)]
+pub struct StatusFields {
+    status: Option<String>,
+}
+
+impl TryFrom<StatusFields> for OrderStatus {
+    type Error = AppError;
+
+    fn try_from(fields: StatusFields) -> Result<Self, AppError> {
+        let status = required(fields.status, "status")?;
+        OrderStatus::parse(status.trim()).ok_or_else(|| {
+            AppError::BadRequest("status must be placed, shipped or cancelled.".into())
+        })
+    }
+}
+
+pub async fn change_status(
+    state: web::Data<AppState>,
+    admin: web::ReqData<AdminIdentity>,
+    form: Form<StatusFields>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id = parse_id(&path)?;
+    let next = OrderStatus::try_from(form.into_inner())?;
+    let username = admin.username.clone();
+    let now = Utc::now().naive_utc();
+    let change = state
+        .db
+        .run(move |conn| Ok::<_, AppError>(order::change_status(conn, id, next, &username, now)?))
+        .await?;
+    let number = OrderNumber::from_id(id);
+    match change {
+        StatusChange::Changed => {
+            if next == OrderStatus::Cancelled {
+                state.catalogue.invalidate();
+            }
+            log::info!("admin {:?} marked order {number} {next}", admin.username);
+            let message = match next {
+                OrderStatus::Cancelled => {
+                    format!("Order {number} is cancelled and its stock put back.")
+                }
+                _ => format!("Order {number} is marked {next}."),
+            };
+            Ok(state.redirect_with(&format!("/admin/orders/{id}"), &Flash::info(message)))
+        }
+        StatusChange::NotFound => Err(AppError::NotFound),
+        StatusChange::Refused { current } => Err(AppError::Conflict(format!(
+            "Order {number} is {current}: only a placed order can be shipped or cancelled."
+        ))),
+    }
+}

@@ -1,0 +1,151 @@
+//! The orders list with its filter, search and pages ([`list`]); its chart
+//! ([`chart`]), its CSV export ([`csv`]), one order and its status ([`detail`]).
+
+mod chart;
+mod csv;
+mod detail;
+
+use std::collections::BTreeMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::Utc;
+use serde::{Deserialize, Serialize};
+
+use crate::db::models::order::{self, OrderFilter};
+use crate::domain::{Money, OrderStatus};
+use crate::routes::views::OrderView;
+use crate::session::AdminIdentity;
+use crate::web::{AppError, AppState};
+
+pub use self::csv::csv;
+pub use detail::{change_status, detail};
+
+pub const PAGE_SIZE: i64 = 50;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ListParams {
+    status: Option<String>,
+    q: Option<String>,
+    page: Option<String>,
+}
+
+impl ListParams {
+    fn filter(&self) -> Result<OrderFilter, AppError> {
+        let status = match self.status.as_deref().map(str::trim) {
+            None | Some("") | Some("all") => None,
+            Some(text) => Some(OrderStatus::parse(text).ok_or_else(|| {
+                AppError::BadRequest("status must be placed, shipped or cancelled.".into())
+            })?),
+        };
+        let query = self.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
+        if query.is_some_and(|q| q.chars().count() > 200) {
+            return Err(AppError::BadRequest(
+                "The search can be at most 200 characters.".into(),
+            ));
+        }
+        Ok(OrderFilter {
+            status,
+            query: query.map(str::to_owned),
+        })
+    }
+
+    fn page(&self) -> Result<i64, AppError> {
+        match self.page.as_deref().map(str::trim) {
+            None | Some("") => Ok(1),
+            Some(text) => text
+                .parse::<i64>()
+                .ok()
+                .filter(|page| (1..=1_000_000).contains(page))
+                .ok_or_else(|| AppError::BadRequest("page must be a whole number from 1.".into())),
+        }
+    }
+}
+
+/// The query string for this filter (and page), for links that keep the filter.
+fn query_string(filter: &OrderFilter, page: Option<i64>) -> String {
+    let mut pairs: Vec<(&str, String)> = Vec::new();
+    if let Some(status) = filter.status {
+        pairs.push(("status", status.as_str().to_owned()));
+    }
+    if let Some(q) = &filter.query {
+        pairs.push(("q", q.clone()));
+    }
+    if let Some(page) = page {
+        pairs.push(("page", page.to_string()));
+    }
+    serde_urlencoded::to_string(&pairs).unwrap_or_default()
+}
+
+/// Items per order, from the (order id, line quantity) of their lines.
+fn items_per_order(counts: Vec<(i64, i32)>) -> BTreeMap<i64, i64> {
+    let mut items: BTreeMap<i64, i64> = BTreeMap::new();
+    for (order_id, quantity) in counts {
+        *items.entry(order_id).or_default() += i64::from(quantity);
+    }
+    items
+}
+
+#[derive(Serialize)]
+struct Row {
+    #[serde(flatten)]
+    order: OrderView,
+    items: i64,
+}
+
+pub async fn list(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    admin: web::ReqData<AdminIdentity>,
+    params: web::Query<ListParams>,
+) -> Result<HttpResponse, AppError> {
+    let filter = params.filter()?;
+    let page = params.page()?;
+    let today = Utc::now().date_naive();
+    let since = chart::since(today);
+    let query_filter = filter.clone();
+    let (orders, (count, total), counts, placed) = state
+        .db
+        .run(move |conn| {
+            let orders = order::list(conn, &query_filter, PAGE_SIZE, (page - 1) * PAGE_SIZE)?;
+            let summary = order::summary(conn, &query_filter)?;
+            let ids: Vec<i64> = orders.iter().map(|o| o.id).collect();
+            let counts = order::item_counts(conn, &ids)?;
+            let placed = order::placed_since(conn, since)?;
+            Ok::<_, AppError>((orders, summary, counts, placed))
+        })
+        .await?;
+    let items = items_per_order(counts);
+    let rows: Vec<Row> = orders
+        .into_iter()
+        .map(|order| Row {
+            items: items.get(&order.id).copied().unwrap_or(0),
+            order: OrderView::from(order),
+        })
+        .collect();
+    let pages = ((count + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    let mut context = tera::Context::new();
+    context.insert("admin", &admin.username);
+    context.insert("orders", &rows);
+    context.insert("count", &count);
+    context.insert("total", &Money::from_pence(total));
+    context.insert("page", &page);
+    context.insert("pages", &pages);
+    context.insert(
+        "status",
+        &filter.status.map(OrderStatus::as_str).unwrap_or(""),
+    );
+    context.insert("q", filter.query.as_deref().unwrap_or(""));
+    context.insert("statuses", &OrderStatus::ALL.map(OrderStatus::as_str));
+    context.insert(
+        "prev_query",
+        &(page > 1).then(|| query_string(&filter, Some(page - 1))),
+    );
+    context.insert(
+        "next_query",
+        &(page < pages).then(|| query_string(&filter, Some(page + 1))),
+    );
+    context.insert("csv_query", &query_string(&filter, None));
+    context.insert("chart", &chart::chart(&placed, today));
+    state.render(&req, StatusCode::OK, "admin/orders.html", context)
+}

@@ -1,0 +1,112 @@
+//! The middleware that renders every error answer as the site's error page.
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::error::InternalError;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::StatusCode;
+use actix_web::middleware::Next;
+use actix_web::{web, HttpResponse};
+
+use super::errors::{ErrorMessage, PlainAnswer};
+use super::headers::add_security_headers;
+use super::state::AppState;
+
+fn is_html(response: &ServiceResponse<impl MessageBody>) -> bool {
+    response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("text/html"))
+}
+
+/// Middleware: every error answer that is not already a page (a handler's `AppError`,
+/// actix's own 404/405, an extractor's or a middleware's error) becomes the site's error
+/// page, with the same status.
+pub async fn error_pages(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    // Only the state is kept across the call: a clone of the request would stop the router
+    // from writing the path parameters.
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .map(|state| state.clone().into_inner());
+    let response = match next.call(req).await {
+        Ok(response) => response.map_into_boxed_body(),
+        Err(error) => return Err(middleware_failure(state.as_deref(), error)),
+    };
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error())
+        || is_html(&response)
+        || response.response().extensions().contains::<PlainAnswer>()
+    {
+        return Ok(response);
+    }
+    let message = response
+        .response()
+        .extensions()
+        .get::<ErrorMessage>()
+        .map(|message| message.0.clone())
+        .unwrap_or_else(|| default_message(status).to_owned());
+    let (request, original) = response.into_parts();
+    let mut page = error_page(state.as_deref(), status, &message);
+    // Keep what the original answer said about itself (cookies, Allow, Retry-After).
+    for (name, value) in original.headers() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            page.headers_mut().append(name.clone(), value.clone());
+        }
+    }
+    Ok(ServiceResponse::new(request, page))
+}
+
+/// A middleware (the session store) failed: answer with a page all the same.
+fn middleware_failure(state: Option<&AppState>, error: actix_web::Error) -> actix_web::Error {
+    log::error!("request failed in middleware: {error:?}");
+    let mut status = error.as_response_error().status_code();
+    // The session store is the middleware that talks to the database.
+    if status == StatusCode::INTERNAL_SERVER_ERROR
+        && state.is_some_and(|state| !state.db.is_available())
+    {
+        status = StatusCode::SERVICE_UNAVAILABLE;
+    }
+    let mut page = error_page(state, status, default_message(status));
+    // This answer bypasses the outer middleware, the security headers' included.
+    add_security_headers(page.headers_mut());
+    InternalError::from_response(error.to_string(), page).into()
+}
+
+/// The site's error page, or plain text when even that cannot be rendered.
+fn error_page(state: Option<&AppState>, status: StatusCode, message: &str) -> HttpResponse {
+    let mut page = match state.map(|state| state.render_error(status, message)) {
+        Some(Ok(html)) => HttpResponse::build(status)
+            .content_type("text/html; charset=utf-8")
+            .body(html),
+        rendered => {
+            if let Some(Err(error)) = rendered {
+                log::error!("rendering the error page failed: {error:?}");
+            }
+            HttpResponse::build(status)
+                .content_type("text/plain; charset=utf-8")
+                .body(message.to_owned())
+        }
+    };
+    page.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    page
+}
+
+fn default_message(status: StatusCode) -> &'static str {
+    match status {
+        StatusCode::BAD_REQUEST => "That request was not understood.",
+        StatusCode::NOT_FOUND => "We could not find that page.",
+        StatusCode::METHOD_NOT_ALLOWED => "That page does not take this kind of request.",
+        StatusCode::PAYLOAD_TOO_LARGE => "That request is too large.",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "That kind of content is not accepted here.",
+        StatusCode::SERVICE_UNAVAILABLE => {
+            "The shop is briefly unavailable. Please try again in a moment."
+        }
+        status if status.is_server_error() => "Something went wrong on our side. Please try again.",
+        _ => "That request could not be completed.",
+    }
+}

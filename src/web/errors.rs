@@ -1,0 +1,96 @@
+//! The application's error type and the one place that turns errors into HTTP answers.
+//!
+//! Handlers return [`AppError`]; its `ResponseError` impl picks the status and a message
+//! that is safe to show. [`error_pages`](super::error_pages) then renders every 4xx/5xx
+//! answer that is not already a page into the site's error template.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+
+use crate::db::DbError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// A field is missing or malformed; the message names it.
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("This form has expired or did not come from this site. Please go back, reload the page and try again.")]
+    Csrf,
+    #[error("You need to log in to do that.")]
+    Forbidden,
+    #[error("We could not find that page.")]
+    NotFound,
+    /// The request is valid but cannot be done now (stock, state); the message says why.
+    #[error("{0}")]
+    Conflict(String),
+    #[error("That request is too large.")]
+    PayloadTooLarge,
+    #[error("The shop is briefly unavailable. Please try again in a moment.")]
+    Unavailable,
+    #[error("Something went wrong on our side. Please try again.")]
+    Internal(#[source] anyhow::Error),
+}
+
+impl AppError {
+    pub fn internal(error: impl Into<anyhow::Error>) -> Self {
+        Self::Internal(error.into())
+    }
+}
+
+impl From<DbError> for AppError {
+    fn from(error: DbError) -> Self {
+        match error {
+            DbError::Unavailable(why) => {
+                log::warn!("database unavailable: {why}");
+                Self::Unavailable
+            }
+            other => Self::Internal(other.into()),
+        }
+    }
+}
+
+impl From<diesel::result::Error> for AppError {
+    fn from(error: diesel::result::Error) -> Self {
+        DbError::from(error).into()
+    }
+}
+
+impl From<tera::Error> for AppError {
+    fn from(error: tera::Error) -> Self {
+        Self::Internal(error.into())
+    }
+}
+
+/// Marks an error answer that must go out as it is (the health check's plain `unavailable`).
+#[derive(Debug, Clone, Copy)]
+pub struct PlainAnswer;
+
+/// The message an error page shows, carried from `error_response` to [`error_pages`].
+#[derive(Debug, Clone)]
+pub(super) struct ErrorMessage(pub(super) String);
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Csrf | Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let Self::Internal(error) = self {
+            log::error!("internal error: {error:?}");
+        }
+        let message = self.to_string();
+        let mut response = HttpResponse::build(self.status_code())
+            .content_type("text/plain; charset=utf-8")
+            .body(message.clone());
+        response.extensions_mut().insert(ErrorMessage(message));
+        response
+    }
+}

@@ -1,0 +1,17 @@
+//! What every handler shares: the application state and page rendering, error pages,
+//! CSRF, flash messages, signed cookies, security headers and the form extractors.
+
+mod cookies;
+pub mod csrf;
+mod error_pages;
+mod errors;
+pub mod flash;
+pub mod form;
+pub mod headers;
+mod state;
+
+pub use error_pages::error_pages;
+pub use errors::{AppError, PlainAnswer};
+pub use flash::{see_other, Flash};
+pub use form::{Form, NoFields, UncheckedForm, MAX_FORM_BYTES};
+pub use state::AppState;

@@ -1,0 +1,91 @@
+//! What every handler can reach, and the two ways a handler answers with a page: a
+//! rendered template, or a redirect carrying a message.
+
+use std::sync::Arc;
+
+use actix_web::cookie::time::Duration;
+use actix_web::cookie::Key;
+use actix_web::http::header;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse};
+
+use super::csrf::CsrfToken;
+use super::errors::AppError;
+use super::flash::{self, Flash};
+use crate::catalogue::CatalogueCache;
+use crate::config::Settings;
+use crate::db::models::unix_now;
+use crate::db::Db;
+
+/// Built once at start-up (see `startup::prepare`), outside the server's worker factory.
+pub struct AppState {
+    pub db: Db,
+    pub settings: Settings,
+    pub cookie_key: Key,
+    pub templates: tera::Tera,
+    /// Verified against when a login names no admin, so that both cost the same.
+    pub dummy_password_hash: String,
+    pub catalogue: Arc<CatalogueCache>,
+}
+
+impl AppState {
+    /// Renders a page in the site's layout: adds the CSRF token (setting its cookie when
+    /// new) and the flash message this request brought (clearing its cookie).
+    pub fn render(
+        &self,
+        req: &HttpRequest,
+        status: StatusCode,
+        template: &str,
+        mut context: tera::Context,
+    ) -> Result<HttpResponse, AppError> {
+        let csrf = CsrfToken::for_request(req, &self.cookie_key);
+        context.insert("csrf_token", csrf.value());
+        let flash = Flash::from_request(req, &self.cookie_key);
+        context.insert("flash", &flash);
+        let html = self.templates.render(template, &context)?;
+        let mut response = HttpResponse::build(status);
+        response
+            .content_type("text/html; charset=utf-8")
+            .insert_header((header::CACHE_CONTROL, "private, no-cache"));
+        let csrf_cookie = csrf.cookie(
+            &self.cookie_key,
+            self.settings.cookie_secure,
+            Duration::seconds(self.session_ttl_secs()),
+        );
+        if let Some(cookie) = csrf_cookie {
+            response.cookie(cookie);
+        }
+        if flash.is_some() {
+            response.cookie(flash::removal_cookie());
+        }
+        Ok(response.body(html))
+    }
+
+    /// The error page's HTML, for the error-pages middleware.
+    pub fn render_error(&self, status: StatusCode, message: &str) -> Result<String, tera::Error> {
+        let mut context = tera::Context::new();
+        context.insert("status", &status.as_u16());
+        context.insert("title", status.canonical_reason().unwrap_or("Error"));
+        context.insert("message", message);
+        self.templates.render("error.html", &context)
+    }
+
+    /// 303 See Other to `location`, with a message for the page there.
+    pub fn redirect_with(&self, location: &str, flash: &Flash) -> HttpResponse {
+        flash::see_other_with(
+            location,
+            flash,
+            &self.cookie_key,
+            self.settings.cookie_secure,
+        )
+    }
+
+    fn session_ttl_secs(&self) -> i64 {
+        i64::try_from(self.settings.session_ttl.as_secs()).unwrap_or(i64::MAX)
+    }
+
+    /// When a session changed now would expire, as Unix seconds (baskets follow it).
+    pub fn session_expiry(&self) -> i64 {
+        unix_now().saturating_add(self.session_ttl_secs())
+    }
+}
