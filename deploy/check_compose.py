@@ -26,7 +26,7 @@ ENV_EXAMPLE = ".env.example"
 NGINX_CONF = "deploy/nginx.conf"
 PROXY_CONF = "deploy/trolley-proxy.conf"
 NGINX_TEST_TEMPLATE = "deploy/nginx-test.conf.template"
-# Read by env_logger (src/main.rs), not by src/config.rs.
+# Read by env_logger (src/main.rs), not by src/config/.
 LOGGER_VARIABLES = {"RUST_LOG"}
 
 failures = 0
@@ -149,8 +149,10 @@ def documented_variables() -> set[str]:
 
 
 def trolley_variables() -> set[str]:
-    """The variables Trolley reads: string literals in src/config.rs, and RUST_LOG."""
-    names = set(re.findall(r'"((?:DATABASE|TROLLEY)_[A-Z0-9_]+)"', read("src/config.rs")))
+    """The variables Trolley reads: string literals in src/config/, and RUST_LOG."""
+    sources = "".join(path.read_text(encoding="utf-8")
+                      for path in sorted((ROOT / "src/config").glob("*.rs")))
+    names = set(re.findall(r'"((?:DATABASE|TROLLEY)_[A-Z0-9_]+)"', sources))
     main = read("src/main.rs")
     if "env_logger::Env::default()" in main or '"RUST_LOG"' in main:
         names |= LOGGER_VARIABLES
@@ -185,7 +187,7 @@ def check_variables(compose: dict) -> dict[str, dict]:
 
     read_by_trolley = trolley_variables()
     if not {"DATABASE_URL", "TROLLEY_SECRET_KEY"} <= read_by_trolley:
-        fail("src/config.rs: cannot find the variables Trolley reads "
+        fail("src/config/: cannot find the variables Trolley reads "
              "(expected string literals such as \"DATABASE_URL\")")
         return {}
     for name in sorted(read_by_trolley - documented):
@@ -204,7 +206,7 @@ def check_variables(compose: dict) -> dict[str, dict]:
         environments[name] = env
         for variable in sorted(set(env) - read_by_trolley):
             fail(f"{COMPOSE}: {name}: passes {variable}, which Trolley does not read "
-                 "(not in src/config.rs)")
+                 "(not in src/config/)")
         for required in ("DATABASE_URL", "TROLLEY_ADDR"):
             if not env.get(required):
                 fail(f"{COMPOSE}: {name}: must set {required}")
@@ -424,10 +426,12 @@ def check_dockerfile() -> None:
             except ValueError:
                 pass
         needed |= {m.split("/")[0] for m in re.findall(r'embed_migrations!\("([^"]+)"\)', source)}
-    for directory in sorted(needed - copied):
+    # `COPY . .` takes the whole context: then only .dockerignore can leave one out.
+    missing = {d for d in needed if ignored(d, patterns)} if "." in copied else needed - copied
+    for directory in sorted(missing):
         fail(f"Dockerfile: the build needs {directory}/ (compiled into the binary) "
-             "but does not COPY it")
-    if not needed - copied:
+             "but does not COPY it, or .dockerignore leaves it out")
+    if not missing:
         ok(f"Dockerfile copies what the binary embeds ({', '.join(sorted(needed))})")
 
 
