@@ -151,7 +151,8 @@ def documented_variables() -> set[str]:
 def trolley_variables() -> set[str]:
     """The variables Trolley reads: string literals in src/config/, and RUST_LOG."""
     sources = "".join(path.read_text(encoding="utf-8")
-                      for path in sorted((ROOT / "src/config").glob("*.rs")))
+                      for path in sorted(ROOT.glob("src/config*.rs"))
+                      + sorted(ROOT.glob("src/config/*.rs")))
     names = set(re.findall(r'"((?:DATABASE|TROLLEY)_[A-Z0-9_]+)"', sources))
     main = read("src/main.rs")
     if "env_logger::Env::default()" in main or '"RUST_LOG"' in main:
