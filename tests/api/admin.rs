@@ -3,7 +3,7 @@
 use actix_web::http::StatusCode;
 use trolley::session::SESSION_COOKIE;
 
-use crate::helpers::{
+use crate::common::{
     assert_redirect_to, spawn_app, spawn_app_with, TestApp, ADMIN, ADMIN_PASSWORD, MUG, TEAPOT,
 };
 
@@ -128,7 +128,7 @@ async fn five_failures_for_a_username_make_the_next_attempt_429() {
 #[actix_web::test]
 async fn failures_are_counted_in_the_database_so_every_instance_sees_them() {
     let app = app_with_admin().await;
-    let second = crate::helpers::spawn_app_on(app.database.clone(), app.settings.clone()).await;
+    let second = crate::common::spawn_app_on(app.database.clone(), app.settings.clone()).await;
 
     for i in 0..5 {
         let instance = if i % 2 == 0 { &app } else { &second };
@@ -454,7 +454,7 @@ async fn the_admin_from_the_environment_is_created_at_start() {
         "/admin/orders",
     );
     // Starting again with the admin there already is fine.
-    let again = crate::helpers::spawn_app_on(app.database.clone(), app.settings.clone()).await;
+    let again = crate::common::spawn_app_on(app.database.clone(), app.settings.clone()).await;
     assert_redirect_to(
         &again
             .browser()

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use crate::helpers::{spawn_app_with, Page, TestApp, MUG, TEAPOT};
+use crate::common::{spawn_app_with, Page, TestApp, MUG, TEAPOT};
 
 async fn statements_for<F, Fut>(app: &TestApp, request: F) -> (u64, Page)
 where

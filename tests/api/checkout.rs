@@ -3,7 +3,7 @@
 use actix_web::http::StatusCode;
 use trolley::session::SESSION_COOKIE;
 
-use crate::helpers::{assert_redirect_to, spawn_app, Browser, MUG, TEAPOT, WATERING_CAN};
+use crate::common::{assert_redirect_to, spawn_app, Browser, MUG, TEAPOT, WATERING_CAN};
 
 #[actix_web::test]
 async fn a_purchase_makes_an_order_takes_stock_and_shows_the_receipt() {

@@ -4,7 +4,7 @@ use actix_web::http::StatusCode;
 use trolley::session::SESSION_COOKIE;
 use trolley::web::csrf::CSRF_COOKIE;
 
-use crate::helpers::{spawn_app, MUG, TEAPOT};
+use crate::common::{spawn_app, MUG, TEAPOT};
 
 #[actix_web::test]
 async fn every_post_without_a_valid_csrf_token_is_403_and_changes_nothing() {

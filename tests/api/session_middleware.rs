@@ -10,7 +10,7 @@ use trolley::db::models::session;
 use trolley::db::Db;
 use trolley::session::{middleware as session_middleware, SESSION_COOKIE};
 
-use crate::helpers::{test_settings, Browser, TestDatabase};
+use crate::common::{test_settings, Browser, TestDatabase};
 
 struct SessionServer {
     address: String,

@@ -9,7 +9,7 @@ use trolley::db::models::{session, unix_now};
 use trolley::db::Db;
 use trolley::session_store::{clear_expired, hash_key, DieselSessionStore};
 
-use crate::helpers::TestDatabase;
+use crate::common::TestDatabase;
 
 fn store() -> (DieselSessionStore, Db, TestDatabase) {
     let database = TestDatabase::new();

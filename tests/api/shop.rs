@@ -3,7 +3,7 @@
 use actix_web::http::StatusCode;
 use trolley::session::SESSION_COOKIE;
 
-use crate::helpers::{
+use crate::common::{
     assert_redirect_to, spawn_app, spawn_app_on, spawn_app_with, MUG, SOLD_OUT, TEAPOT,
     WATERING_CAN,
 };

@@ -4,8 +4,8 @@ use std::time::{Duration, Instant};
 
 use actix_web::http::StatusCode;
 
-use crate::helpers::{Browser, MUG};
-use crate::processes::{count, fresh_database, Instance, PgCluster, SHARED_KEY};
+use super::processes::{count, fresh_database, Instance, PgCluster, SHARED_KEY};
+use crate::common::{Browser, MUG};
 
 #[actix_web::test]
 async fn stopping_postgres_under_load_answers_503_and_the_same_processes_recover() {

@@ -2,8 +2,8 @@
 
 use actix_web::http::StatusCode;
 
-use crate::helpers::{assert_redirect_to, Browser, MUG, TEAPOT};
-use crate::processes::{count, fresh_database, nginx_binary, Instance, Nginx, SHARED_KEY};
+use super::processes::{count, fresh_database, nginx_binary, Instance, Nginx, SHARED_KEY};
+use crate::common::{assert_redirect_to, Browser, MUG, TEAPOT};
 
 #[actix_web::test]
 async fn a_basket_filled_through_one_instance_is_seen_through_the_other() {

@@ -3,12 +3,15 @@
 //! (`sqlite`, the default, or a PostgreSQL URL where each test creates its own database);
 //! `scripts/test` runs the suite on both.
 
-mod helpers;
+mod common;
 
-mod admin;
-mod budget;
-mod checkout;
-mod security;
-mod session_middleware;
-mod session_store;
-mod shop;
+/// The tests, one file per area, in `tests/api/`.
+mod api {
+    mod admin;
+    mod budget;
+    mod checkout;
+    mod security;
+    mod session_middleware;
+    mod session_store;
+    mod shop;
+}

@@ -2,9 +2,12 @@
 //! repository's nginx rules, and what happens when PostgreSQL stops or an instance is
 //! told to stop. Runs on PostgreSQL only (`scripts/test` runs it in the PostgreSQL pass).
 
-#[path = "../api/helpers.rs"]
-mod helpers;
-mod processes;
+mod common;
 
-mod faults;
-mod topology;
+/// The tests and the processes they start, in `tests/deployment/`.
+mod deployment {
+    mod processes;
+
+    mod faults;
+    mod topology;
+}
