@@ -4,7 +4,8 @@
 #   e2e/run.sh PATH_TO_TROLLEY_BINARY
 #
 # Each test starts its own server (fresh SQLite database, free port on 127.0.0.1) and its
-# own headless Chromium. Screenshots land in docs/screenshots/.
+# own headless Chromium. They write nothing into the repository (scripts/screenshots
+# refreshes the README's screenshots).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

@@ -1,0 +1,82 @@
+// The shop with a few orders in different states, and a walk through every page a shopper
+// and then an admin sees: shared by the page checks (tests/pages.test.mjs) and the README's
+// screenshots (screenshots.mjs, run by scripts/screenshots).
+import assert from 'node:assert/strict';
+import { closeQuietly, newContext } from './browser.mjs';
+import { SHOPPER, addFromCatalogue, adminLogin, fillCheckout, placeOrder } from './shop.mjs';
+
+const CUSTOMERS = [
+  { items: [[1, 2], [2, 1]], details: SHOPPER },
+  { items: [[3, 2]], details: { name: 'Grace Hopper', email: 'grace@example.com', address: '1 Cobol Court\nArlington\nVA 22201' } },
+  { items: [[4, 1], [5, 1], [6, 1]], details: { name: 'Alan Turing', email: 'alan@example.org', address: '9 Bletchley Lane\nMilton Keynes\nMK3 6EB' } },
+  { items: [[7, 1]], details: { name: 'Katherine Johnson', email: 'kj@example.net', address: '24 Langley Road\nHampton' } },
+];
+
+/** Places the orders above, then ships order 2 and cancels order 3. */
+export async function prepareOrders(browser, url) {
+  for (const { items, details } of CUSTOMERS) {
+    const context = await newContext(browser);
+    try {
+      await placeOrder(await context.newPage(), url, items, details);
+    } finally {
+      await closeQuietly(context);
+    }
+  }
+  const context = await newContext(browser);
+  try {
+    const page = await context.newPage();
+    await adminLogin(page, url);
+    for (const [id, button] of [
+      [2, 'Mark shipped'],
+      [3, 'Cancel order and restock'],
+    ]) {
+      await page.goto(`${url}/admin/orders/${id}`);
+      await Promise.all([
+        page.waitForURL(`${url}/admin/orders/${id}`, { waitUntil: 'load' }),
+        page.getByRole('button', { name: button }).click(),
+      ]);
+    }
+  } finally {
+    await closeQuietly(context);
+  }
+}
+
+/**
+ * Walks the pages the way a shopper and then an admin would, calling visit(name, page)
+ * on each: catalogue, product, basket (2 items), checkout, receipt, admin orders, admin order.
+ */
+export async function walk(browser, url, viewport, visit) {
+  const shopper = await newContext(browser, { viewport });
+  const admin = await newContext(browser, { viewport });
+  try {
+    const page = await shopper.newPage();
+    await page.goto(`${url}/`);
+    await visit('catalogue', page);
+    await page.goto(`${url}/products/2`);
+    await visit('product', page);
+    await addFromCatalogue(page, url, 2, 1);
+    await addFromCatalogue(page, url, 8, 2);
+    await visit('basket', page);
+    await page.goto(`${url}/checkout`);
+    await fillCheckout(page, { name: 'Mary Somerville', email: 'mary@example.com', address: '3 Burntisland Wynd\nFife\nKY3 0AA' });
+    await visit('checkout', page);
+    await Promise.all([page.waitForURL(/\/orders\/[^/]+$/), page.getByRole('button', { name: /^Place order/ }).click()]);
+    await visit('receipt', page);
+    const missing = await page.goto(`${url}/products/9999`);
+    assert.equal(missing.status(), 404);
+    await visit('not-found', page);
+
+    const adminPage = await admin.newPage();
+    await adminPage.goto(`${url}/admin/login`);
+    await visit('admin-login', adminPage);
+    await adminLogin(adminPage, url);
+    await visit('admin-orders', adminPage);
+    await adminPage.goto(`${url}/admin/orders/2`);
+    await visit('admin-order', adminPage);
+    await adminPage.goto(`${url}/admin/orders/1`);
+    await visit('admin-order', adminPage);
+  } finally {
+    await closeQuietly(shopper);
+    await closeQuietly(admin);
+  }
+}
