@@ -184,7 +184,10 @@ async fn bench(args: Args) -> anyhow::Result<()> {
     for scenario in selected {
         results.push(runs(&args, &load, scenario, &base, &shared).await?);
     }
-    print!("{}", report::table(&results, &args.heading()));
+    print!(
+        "{}",
+        report::table(&results, &args.heading(), args.rate.is_some())
+    );
     if args.scenarios.iter().any(|s| s == "lost-adds") || args.scenarios.is_empty() {
         let (accepted, held) = lost_adds::lost_adds(&args.addr, &base).await?;
         println!();

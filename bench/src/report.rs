@@ -45,8 +45,9 @@ pub fn run_line(scenario: Scenario, run: usize, of: usize, stats: &Stats) -> Str
 }
 
 /// The table: a row a scenario, from its worst run by p99, with the max over all runs
-/// and the errors of all runs; and then what the errors were.
-pub fn table(results: &[Runs], heading: &str) -> String {
+/// and the errors of all runs; and then what the errors were. In the open loop every
+/// scenario runs at the same rate, so the ratio to the ceiling is left out.
+pub fn table(results: &[Runs], heading: &str, open_loop: bool) -> String {
     let ceiling = results
         .iter()
         .find(|runs| runs.scenario == Scenario::Static)
@@ -60,9 +61,14 @@ pub fn table(results: &[Runs], heading: &str) -> String {
     );
     for runs in results {
         let Some(worst) = runs.worst() else { continue };
+        let ratio = if open_loop {
+            "-".to_owned()
+        } else {
+            format!("{:.0}%", worst.rate() / ceiling * 100.0)
+        };
         let _ = writeln!(
             out,
-            "{:<32} {:>10.0} {:>9.2} {:>9.2} {:>9.2} {:>9.2} {:>8} {:>9.0}%",
+            "{:<32} {:>10.0} {:>9.2} {:>9.2} {:>9.2} {:>9.2} {:>8} {:>10}",
             runs.scenario.title(),
             worst.rate(),
             worst.ms(0.5),
@@ -70,7 +76,7 @@ pub fn table(results: &[Runs], heading: &str) -> String {
             worst.ms(0.999),
             runs.max_ms(),
             runs.errors(),
-            worst.rate() / ceiling * 100.0
+            ratio
         );
     }
     out.push_str(&error_lines(results));
