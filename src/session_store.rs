@@ -4,7 +4,9 @@
 //! that key, the state as JSON, and the expiry. Expired rows are invisible to `load` before
 //! any clean-up runs, and are removed in small batches by [`clear_expired`].
 
+use std::cell::Cell;
 use std::collections::HashMap;
+use std::future::Future;
 use std::time::Duration as StdDuration;
 
 use actix_session::storage::{LoadError, SaveError, SessionKey, SessionStore, UpdateError};
@@ -50,7 +52,33 @@ fn expiry(ttl: &Duration) -> i64 {
     unix_now().saturating_add(ttl.whole_seconds().max(1))
 }
 
+tokio::task_local! {
+    /// Set when the session store met an unavailable database during this request.
+    static STORE_UNAVAILABLE: Cell<bool>;
+}
+
+/// Runs a request, telling afterwards whether the session store found the database
+/// unavailable (down, busy, unwritable). actix-session turns every store error into an
+/// opaque 500; this lets the error pages answer those with a 503 instead.
+pub async fn noting_unavailability<F: Future>(request: F) -> (F::Output, bool) {
+    STORE_UNAVAILABLE
+        .scope(Cell::new(false), async move {
+            let output = request.await;
+            (output, STORE_UNAVAILABLE.with(Cell::get))
+        })
+        .await
+}
+
 fn other<E: Into<anyhow::Error>>(error: E) -> anyhow::Error {
+    error.into()
+}
+
+/// A database error of the store, noted when it means the database is unavailable.
+fn db_error(error: DbError) -> anyhow::Error {
+    if matches!(error, DbError::Unavailable(_)) {
+        // Outside `noting_unavailability` (a test calling the store) there is no one to tell.
+        let _ = STORE_UNAVAILABLE.try_with(|unavailable| unavailable.set(true));
+    }
     error.into()
 }
 
@@ -61,7 +89,7 @@ impl SessionStore for DieselSessionStore {
             .db
             .run(move |conn| session::find_live(conn, &key_hash, unix_now()).map_err(DbError::from))
             .await
-            .map_err(|error| LoadError::Other(other(error)))?;
+            .map_err(|error| LoadError::Other(db_error(error)))?;
         state
             .map(|json| serde_json::from_str(&json))
             .transpose()
@@ -84,7 +112,7 @@ impl SessionStore for DieselSessionStore {
                 Err(DbError::Unavailable("no free session key".into()))
             })
             .await
-            .map_err(|error| SaveError::Other(other(error)))
+            .map_err(|error| SaveError::Other(db_error(error)))
     }
 
     /// Replaces the state of a live session. When the row is gone (the session was
@@ -108,7 +136,7 @@ impl SessionStore for DieselSessionStore {
                     .map_err(DbError::from)
             })
             .await
-            .map_err(|error| UpdateError::Other(other(error)))?;
+            .map_err(|error| UpdateError::Other(db_error(error)))?;
         if updated {
             Ok(session_key)
         } else {
@@ -129,7 +157,8 @@ impl SessionStore for DieselSessionStore {
                 session::update_expiry(conn, &key_hash, expires_at, unix_now())
                     .map_err(DbError::from)
             })
-            .await?;
+            .await
+            .map_err(db_error)?;
         Ok(())
     }
 
@@ -137,7 +166,8 @@ impl SessionStore for DieselSessionStore {
         let key_hash = hash_key(session_key);
         self.db
             .run(move |conn| session::delete(conn, &key_hash).map_err(DbError::from))
-            .await?;
+            .await
+            .map_err(db_error)?;
         Ok(())
     }
 }

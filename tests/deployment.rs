@@ -9,5 +9,6 @@ mod deployment {
     mod processes;
 
     mod faults;
+    mod outage;
     mod topology;
 }

@@ -1,11 +1,19 @@
 //! What the two dialects spell differently: write transactions, placeholders, error kinds
 //! and the start-up lock.
 
-use diesel::connection::{AnsiTransactionManager, TransactionManager};
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use diesel::{Connection, RunQueryDsl};
 
 use super::DbConnection;
+
+/// Every PostgreSQL connection's limits: a statement waiting for a lock, or running,
+/// longer than this fails (then 503 with `Retry-After`), so that a busy or locked database
+/// answers within 5 s instead of holding the request.
+pub(crate) const POSTGRES_TIMEOUTS: &str = "SET lock_timeout = '3s'; SET statement_timeout = '4s'";
+
+/// Start-up work (migrations, seeding) may wait for another instance's and may take long.
+const POSTGRES_NO_TIMEOUTS: &str = "SET lock_timeout = 0; SET statement_timeout = 0";
 
 /// Runs `work` in a transaction that takes the write lock at once. On SQLite a deferred
 /// transaction that reads and then writes can fail with SQLITE_BUSY without waiting;
@@ -43,11 +51,13 @@ pub fn with_startup_lock<T>(
     const LOCK_ID: i64 = 0x0074_726f_6c6c_6579; // "trolley"
     let is_postgres = matches!(conn, DbConnection::Postgresql(_));
     if is_postgres {
+        conn.batch_execute(POSTGRES_NO_TIMEOUTS)?;
         diesel::sql_query(format!("SELECT pg_advisory_lock({LOCK_ID})")).execute(conn)?;
     }
     let result = work(conn);
     if is_postgres {
         diesel::sql_query(format!("SELECT pg_advisory_unlock({LOCK_ID})")).execute(conn)?;
+        conn.batch_execute(POSTGRES_TIMEOUTS)?;
     }
     result
 }

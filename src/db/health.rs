@@ -18,24 +18,92 @@ impl StatementCounter {
 }
 
 /// Whether the database answered at the last try, shared by every connection of a pool:
-/// the error pages use it to tell "database unreachable" (503) from a fault (500), and the
-/// pool to decide when a connection returned to it must prove it is alive.
+/// the error pages use it to tell "database unreachable" (503) from a fault (500), the
+/// pool to decide when a connection returned to it must prove it is alive, and
+/// [`Db::conn`](super::Db::conn) as a circuit breaker: while the database is known to be
+/// down, callers are refused at once and one probe at a time finds out when it is back.
 #[derive(Debug)]
-pub struct Health(AtomicBool);
+pub struct Health {
+    available: AtomicBool,
+    probing: AtomicBool,
+}
 
 impl Default for Health {
     fn default() -> Self {
-        Self(AtomicBool::new(true))
+        Self {
+            available: AtomicBool::new(true),
+            probing: AtomicBool::new(false),
+        }
     }
 }
 
 impl Health {
     pub fn is_available(&self) -> bool {
-        self.0.load(Ordering::Relaxed)
+        self.available.load(Ordering::Relaxed)
     }
 
     pub(crate) fn set(&self, available: bool) {
-        self.0.store(available, Ordering::Relaxed);
+        self.available.store(available, Ordering::Relaxed);
+    }
+
+    /// Claims the one probe; `false` when another is under way.
+    pub(crate) fn claim_probe(&self) -> bool {
+        self.probing
+            .compare_exchange(false, true, Ordering::AcqRel, Ordering::Relaxed)
+            .is_ok()
+    }
+
+    pub(crate) fn release_probe(&self) {
+        self.probing.store(false, Ordering::Release);
+    }
+}
+
+/// The words of the faults that pass, or that an operator fixes without a change to
+/// Trolley: a busy or locked database, a timeout, a database that cannot be written.
+const TRANSIENT_MESSAGES: [&str; 9] = [
+    // SQLite: SQLITE_BUSY, SQLITE_LOCKED, SQLITE_IOERR, SQLITE_READONLY, SQLITE_FULL,
+    // SQLITE_CANTOPEN.
+    "database is locked",
+    "database table is locked",
+    "disk I/O error",
+    "attempt to write a readonly database",
+    "database or disk is full",
+    "unable to open database file",
+    // PostgreSQL: 55P03 (lock_timeout, NOWAIT) and 57014 (statement_timeout).
+    "canceling statement due to lock timeout",
+    "could not obtain lock",
+    "canceling statement due to statement timeout",
+];
+
+/// Is this a fault of the moment rather than of the request or of Trolley: the server
+/// gone, busy, locked, read-only or unwritable, a timeout, or a transaction that lost a
+/// race? Such a fault answers 503 with `Retry-After`, never 500.
+pub(crate) fn is_transient(error: &DieselError) -> bool {
+    if is_connection_error(error) || is_retryable(error) {
+        return true;
+    }
+    match error {
+        DieselError::DatabaseError(DatabaseErrorKind::ReadOnlyTransaction, _) => true,
+        DieselError::DatabaseError(DatabaseErrorKind::Unknown, info) => {
+            let message = info.message();
+            TRANSIENT_MESSAGES
+                .iter()
+                .any(|words| message.contains(words))
+        }
+        _ => false,
+    }
+}
+
+/// Did the transaction fail only because a concurrent one won (SQLSTATE 40001
+/// serialization failure, 40P01 deadlock)? Running it again is then safe and likely to
+/// succeed.
+pub fn is_retryable(error: &DieselError) -> bool {
+    match error {
+        DieselError::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => true,
+        DieselError::DatabaseError(DatabaseErrorKind::Unknown, info) => {
+            info.message().contains("deadlock detected")
+        }
+        _ => false,
     }
 }
 

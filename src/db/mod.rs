@@ -23,7 +23,7 @@ pub use dialect::{
     dialect_sql, is_foreign_key_violation, is_unique_violation, with_startup_lock,
     write_transaction,
 };
-pub use health::StatementCounter;
+pub use health::{is_retryable, StatementCounter};
 pub use pool::{Db, Manager};
 
 /// One connection to whichever database `DATABASE_URL` names.
@@ -47,9 +47,10 @@ pub enum DbError {
 }
 
 impl From<DieselError> for DbError {
-    /// A lost connection means the database is unavailable; anything else is a fault.
+    /// A lost connection, a busy, locked or unwritable database, a timeout or a lost race
+    /// mean the database is unavailable for now; anything else is a fault.
     fn from(error: DieselError) -> Self {
-        if health::is_connection_error(&error) {
+        if health::is_transient(&error) {
             Self::Unavailable(error.to_string())
         } else {
             Self::Query(error)

@@ -8,15 +8,30 @@ use diesel::connection::SimpleConnection;
 use diesel::pg::PgConnection;
 use diesel::r2d2::R2D2Connection;
 use diesel::sqlite::SqliteConnection;
-use diesel::Connection;
+use diesel::{Connection, RunQueryDsl};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
+use super::dialect::POSTGRES_TIMEOUTS;
 use super::health::{Health, Instrument, StatementCounter};
 use super::{with_startup_lock, DbConnection, DbError};
 use crate::config::DatabaseUrl;
 
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgresql");
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+
+/// The longest a caller waits for a connection.
+pub const CONNECTION_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// What r2d2 calls its connection timeout. It is also the cap on its back-off between
+/// attempts to open a connection (half of it): kept short so that, while the database is
+/// down, a new connection is tried every half second, and the pool is serving again
+/// within a second of the database coming back. Callers wait [`CONNECTION_TIMEOUT`].
+const RECONNECT_PACE: Duration = Duration::from_secs(1);
+
+/// SQLite's wait for the write lock: under the 5 s within which a busy database answers
+/// 503 (a longer wait would answer later, not better).
+const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+     PRAGMA busy_timeout = 4000; PRAGMA foreign_keys = ON;";
 
 /// Opens connections of the backend the URL names (r2d2's manager for [`Db`]). Diesel's
 /// own manager would let the multi-backend connection try each backend in turn, and SQLite
@@ -34,20 +49,21 @@ impl r2d2::ManageConnection for Manager {
 
     fn connect(&self) -> Result<DbConnection, Self::Error> {
         let mut conn = match &self.url {
-            DatabaseUrl::Postgres(url) => DbConnection::Postgresql(
-                PgConnection::establish(url).map_err(Self::Error::ConnectionError)?,
-            ),
+            DatabaseUrl::Postgres(url) => {
+                let mut conn =
+                    PgConnection::establish(url).map_err(Self::Error::ConnectionError)?;
+                conn.batch_execute(POSTGRES_TIMEOUTS)
+                    .map_err(Self::Error::QueryError)?;
+                DbConnection::Postgresql(conn)
+            }
             DatabaseUrl::Sqlite(path) => {
                 let mut conn =
                     SqliteConnection::establish(path).map_err(Self::Error::ConnectionError)?;
                 // WAL lets readers go on while one writer writes; the busy timeout makes
                 // writers queue instead of failing at once; SQLite leaves foreign keys off
                 // unless asked.
-                conn.batch_execute(
-                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                     PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;",
-                )
-                .map_err(Self::Error::QueryError)?;
+                conn.batch_execute(SQLITE_PRAGMAS)
+                    .map_err(Self::Error::QueryError)?;
                 DbConnection::Sqlite(conn)
             }
         };
@@ -92,7 +108,7 @@ impl Db {
         let pool = r2d2::Pool::builder()
             .max_size(pool_size)
             .min_idle(Some(0))
-            .connection_timeout(Duration::from_secs(5))
+            .connection_timeout(RECONNECT_PACE)
             .test_on_check_out(false)
             .build_unchecked(manager);
         Self {
@@ -111,12 +127,44 @@ impl Db {
         self.health.is_available()
     }
 
-    /// A connection for synchronous work (the command line, start-up, tests).
+    /// A connection, waiting at most [`CONNECTION_TIMEOUT`] for one. While the database
+    /// is known to be down this fails at once, so that requests do not queue behind each
+    /// other's waits; one probe at a time, in the background, finds out when it is back.
     pub fn conn(&self) -> Result<r2d2::PooledConnection<Manager>, DbError> {
-        self.pool.get().map_err(|error| {
+        if !self.health.is_available() {
+            self.probe_in_background();
+            return Err(DbError::Unavailable(
+                "the database is down; a probe is watching for its return".into(),
+            ));
+        }
+        self.pool.get_timeout(CONNECTION_TIMEOUT).map_err(|error| {
             self.health.set(false);
             DbError::Unavailable(error.to_string())
         })
+    }
+
+    /// Starts the probe unless one is under way: it waits for a connection (r2d2 keeps
+    /// trying to open one) and, when a statement succeeds on it, the instrumentation marks
+    /// the database available again.
+    fn probe_in_background(&self) {
+        if !self.health.claim_probe() {
+            return;
+        }
+        let db = self.clone();
+        let probe = std::thread::Builder::new()
+            .name("trolley-db-probe".into())
+            .spawn(move || {
+                if let Ok(mut conn) = db.pool.get_timeout(CONNECTION_TIMEOUT) {
+                    if let Err(error) = conn.ping() {
+                        log::debug!("database probe: {error}");
+                    }
+                }
+                db.health.release_probe();
+            });
+        if let Err(error) = probe {
+            log::warn!("could not start the database probe: {error}");
+            self.health.release_probe();
+        }
     }
 
     /// Runs `work` with a pooled connection on the blocking thread pool, never on the
@@ -136,9 +184,19 @@ impl Db {
         .map_err(|_| E::from(DbError::Cancelled))?
     }
 
-    /// Asks the database to answer one trivial statement (the health check).
-    pub async fn ping(&self) -> Result<(), DbError> {
-        self.run(|conn| conn.ping().map_err(DbError::from)).await
+    /// The health check: one committed write to the one-row `health_probe` table. It
+    /// fails when the database cannot be written (a read-only PostgreSQL, an immutable or
+    /// unwritable SQLite file, a full disk), not only when it cannot be read.
+    pub async fn check_writable(&self) -> Result<(), DbError> {
+        self.run(|conn| {
+            diesel::sql_query(
+                "INSERT INTO health_probe (id, probes) VALUES (1, 1) \
+                 ON CONFLICT (id) DO UPDATE SET probes = health_probe.probes + 1",
+            )
+            .execute(conn)?;
+            Ok(())
+        })
+        .await
     }
 
     /// Runs the pending migrations of this backend. On PostgreSQL an advisory lock makes

@@ -8,9 +8,10 @@ use actix_web::http::StatusCode;
 use actix_web::middleware::Next;
 use actix_web::{web, HttpResponse};
 
-use super::errors::{ErrorMessage, PlainAnswer};
+use super::errors::{add_retry_after, ErrorMessage, PlainAnswer};
 use super::headers::add_security_headers;
 use super::state::AppState;
+use crate::session_store;
 
 fn is_html(response: &ServiceResponse<impl MessageBody>) -> bool {
     response
@@ -32,11 +33,19 @@ pub async fn error_pages(
     let state = req
         .app_data::<web::Data<AppState>>()
         .map(|state| state.clone().into_inner());
-    let response = match next.call(req).await {
+    let (result, store_unavailable) = session_store::noting_unavailability(next.call(req)).await;
+    let mut response = match result {
         Ok(response) => response.map_into_boxed_body(),
-        Err(error) => return Err(middleware_failure(state.as_deref(), error)),
+        Err(error) => {
+            return Err(middleware_failure(
+                state.as_deref(),
+                error,
+                store_unavailable,
+            ))
+        }
     };
     let status = response.status();
+    add_retry_after(status, response.headers_mut());
     if !(status.is_client_error() || status.is_server_error())
         || is_html(&response)
         || response.response().extensions().contains::<PlainAnswer>()
@@ -60,17 +69,27 @@ pub async fn error_pages(
     Ok(ServiceResponse::new(request, page))
 }
 
-/// A middleware (the session store) failed: answer with a page all the same.
-fn middleware_failure(state: Option<&AppState>, error: actix_web::Error) -> actix_web::Error {
-    log::error!("request failed in middleware: {error:?}");
+/// A middleware (the session store) failed: answer with a page all the same. The session
+/// store is the middleware that talks to the database: when the database was unavailable
+/// (down, busy, unwritable) the answer is a 503, not a 500.
+fn middleware_failure(
+    state: Option<&AppState>,
+    error: actix_web::Error,
+    store_unavailable: bool,
+) -> actix_web::Error {
     let mut status = error.as_response_error().status_code();
-    // The session store is the middleware that talks to the database.
     if status == StatusCode::INTERNAL_SERVER_ERROR
-        && state.is_some_and(|state| !state.db.is_available())
+        && (store_unavailable || state.is_some_and(|state| !state.db.is_available()))
     {
         status = StatusCode::SERVICE_UNAVAILABLE;
     }
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        log::warn!("session store unavailable: {error}");
+    } else {
+        log::error!("request failed in middleware: {error:?}");
+    }
     let mut page = error_page(state, status, default_message(status));
+    add_retry_after(status, page.headers_mut());
     // This answer bypasses the outer middleware, the security headers' included.
     add_security_headers(page.headers_mut());
     InternalError::from_response(error.to_string(), page).into()

@@ -4,6 +4,7 @@
 //! that is safe to show. [`error_pages`](super::error_pages) then renders every 4xx/5xx
 //! answer that is not already a page into the site's error template.
 
+use actix_web::http::header::{self, HeaderMap, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 
@@ -61,6 +62,22 @@ impl From<tera::Error> for AppError {
     }
 }
 
+/// Seconds a client is asked to wait before trying again after a 503: the faults behind
+/// one (a lock, a lost race, a database restarting) pass in about that long, and the
+/// circuit breaker notices a database that is back within a second.
+const RETRY_AFTER_SECS: &str = "2";
+
+/// Gives a 503 its `Retry-After` unless it has one. Every 503 passes through here: the
+/// [`AppError`] mapping below, and the error-pages middleware for every other answer.
+pub(super) fn add_retry_after(status: StatusCode, headers: &mut HeaderMap) {
+    if status == StatusCode::SERVICE_UNAVAILABLE && !headers.contains_key(header::RETRY_AFTER) {
+        headers.insert(
+            header::RETRY_AFTER,
+            HeaderValue::from_static(RETRY_AFTER_SECS),
+        );
+    }
+}
+
 /// Marks an error answer that must go out as it is (the health check's plain `unavailable`).
 #[derive(Debug, Clone, Copy)]
 pub struct PlainAnswer;
@@ -90,6 +107,7 @@ impl ResponseError for AppError {
         let mut response = HttpResponse::build(self.status_code())
             .content_type("text/plain; charset=utf-8")
             .body(message.clone());
+        add_retry_after(response.status(), response.headers_mut());
         response.extensions_mut().insert(ErrorMessage(message));
         response
     }

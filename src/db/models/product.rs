@@ -71,6 +71,14 @@ pub fn insert_missing(conn: &mut DbConnection, new: &[NewProduct<'_>]) -> QueryR
 /// Takes stock for several lines in one statement, each line only if that many are there
 /// (never below zero). Returns the ids of the products whose stock was taken; the caller
 /// rolls back when any is missing.
+///
+/// On PostgreSQL the rows are first locked in id order, in the same statement (a
+/// materialized `SELECT … ORDER BY id FOR UPDATE`, which the update joins): the update
+/// alone runs as a hash join over a scan of `products` and so would lock rows in their
+/// physical order, which differs between concurrent checkouts and could deadlock. Every
+/// lock a checkout waits for is now taken in one order, so two checkouts of overlapping
+/// products queue instead. SQLite needs none of this: `BEGIN IMMEDIATE` makes writers
+/// take turns.
 pub fn take_stock_for(conn: &mut DbConnection, lines: &[(i64, i32)]) -> QueryResult<Vec<i64>> {
     #[derive(QueryableByName)]
     struct Taken {
@@ -89,13 +97,25 @@ pub fn take_stock_for(conn: &mut DbConnection, lines: &[(i64, i32)]) -> QueryRes
             )
         })
         .collect();
-    let sql = format!(
-        "UPDATE products SET stock = products.stock - wanted.quantity \
-         FROM ({}) AS wanted \
-         WHERE products.id = wanted.id AND products.stock >= wanted.quantity \
-         RETURNING products.id",
-        wanted.join(" UNION ALL ")
-    );
+    let wanted = wanted.join(" UNION ALL ");
+    let sql = match conn {
+        DbConnection::Postgresql(_) => format!(
+            "WITH wanted AS ({wanted}), \
+             locked AS MATERIALIZED (SELECT products.id FROM products \
+                 WHERE products.id IN (SELECT id FROM wanted) ORDER BY products.id FOR UPDATE) \
+             UPDATE products SET stock = products.stock - wanted.quantity \
+             FROM wanted, locked \
+             WHERE products.id = wanted.id AND locked.id = wanted.id \
+                 AND products.stock >= wanted.quantity \
+             RETURNING products.id"
+        ),
+        DbConnection::Sqlite(_) => format!(
+            "UPDATE products SET stock = products.stock - wanted.quantity \
+             FROM ({wanted}) AS wanted \
+             WHERE products.id = wanted.id AND products.stock >= wanted.quantity \
+             RETURNING products.id"
+        ),
+    };
     let mut query = diesel::sql_query(dialect_sql(conn, &sql)).into_boxed();
     for &(id, quantity) in lines {
         query = query.bind::<BigInt, _>(id).bind::<Integer, _>(quantity);

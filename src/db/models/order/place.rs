@@ -8,7 +8,9 @@ use super::find_by_token;
 use crate::db::models::basket::{self, BasketLine};
 use crate::db::models::product;
 use crate::db::schema::orders;
-use crate::db::{dialect_sql, is_unique_violation, write_transaction, DbConnection, QueryResult};
+use crate::db::{
+    dialect_sql, is_retryable, is_unique_violation, write_transaction, DbConnection, QueryResult,
+};
 use crate::domain::{BasketId, CustomerDetails, OrderStatus, OrderToken};
 
 /// A basket line there was not enough stock for.
@@ -55,10 +57,7 @@ pub fn place(
     customer: &CustomerDetails,
     now: NaiveDateTime,
 ) -> QueryResult<Placement> {
-    let attempt = write_transaction(conn, |conn| {
-        write_order(conn, basket_id, token, customer, now)
-    });
-    let outcome = match attempt {
+    let outcome = match place_retrying(conn, basket_id, token, customer, now) {
         Ok(()) => return Ok(Placement::Placed),
         Err(Abort::Db(error)) if is_unique_violation(&error) => {
             return Ok(Placement::AlreadyPlaced)
@@ -73,6 +72,38 @@ pub fn place(
         Ok(Placement::AlreadyPlaced)
     } else {
         Ok(outcome)
+    }
+}
+
+/// How many times the placing transaction runs when it loses a race (serialization
+/// failure or deadlock); after that the error stands, and the shopper gets a 503.
+const ATTEMPTS: u32 = 3;
+
+/// Runs the placing transaction, again (after a short, growing pause) when it failed only
+/// because a concurrent transaction won. The rows are locked in one order, so this is a
+/// safety net, not the way concurrent checkouts are kept apart.
+fn place_retrying(
+    conn: &mut DbConnection,
+    basket_id: &BasketId,
+    token: OrderToken,
+    customer: &CustomerDetails,
+    now: NaiveDateTime,
+) -> Result<(), Abort> {
+    let mut attempt = 1;
+    loop {
+        let result = write_transaction(conn, |conn| {
+            write_order(conn, basket_id, token, customer, now)
+        });
+        match result {
+            Err(Abort::Db(error)) if is_retryable(&error) && attempt < ATTEMPTS => {
+                log::warn!("checkout attempt {attempt} lost a race, retrying: {error}");
+                std::thread::sleep(std::time::Duration::from_millis(
+                    10 * u64::from(attempt) + u64::from(rand::random::<u8>() % 20),
+                ));
+                attempt += 1;
+            }
+            other => return other,
+        }
     }
 }
 
