@@ -1,10 +1,12 @@
 //! Settings, parsed once from the environment (see the table in README.md), and the
 //! values that must never be printed ([`values`]).
 
+mod mail;
 mod values;
 
 use std::time::Duration;
 
+pub use mail::{MailSettings, SenderTuning, SmtpUrl};
 pub use values::{DatabaseUrl, Password, SecretKey};
 
 #[derive(Debug, Clone)]
@@ -24,6 +26,8 @@ pub struct Settings {
     pub static_dir: String,
     /// How old the in-memory catalogue may be (not configurable from the environment).
     pub catalogue_max_age: Duration,
+    /// Order emails: `TROLLEY_SMTP_URL`, `TROLLEY_MAIL_FROM`, `TROLLEY_PUBLIC_URL`.
+    pub mail: MailSettings,
 }
 
 /// A bad configuration value: names the variable and says what is wrong.
@@ -97,6 +101,11 @@ impl Settings {
             "expected a number from 1 to 500",
         )?;
         let static_dir = get("TROLLEY_STATIC_DIR").unwrap_or_else(|| "static".to_owned());
+        let mail = MailSettings::parse(
+            get("TROLLEY_SMTP_URL"),
+            get("TROLLEY_MAIL_FROM"),
+            get("TROLLEY_PUBLIC_URL"),
+        )?;
 
         Ok(Self {
             database_url,
@@ -110,6 +119,7 @@ impl Settings {
             db_pool_size,
             static_dir,
             catalogue_max_age: Duration::from_secs(1),
+            mail,
         })
     }
 }
@@ -183,6 +193,9 @@ mod tests {
             ("TROLLEY_DEMO_DATA", "2"),
             ("TROLLEY_DB_POOL_SIZE", "0"),
             ("TROLLEY_ADDR", "8080"),
+            ("TROLLEY_SMTP_URL", "mail.example:25"),
+            ("TROLLEY_MAIL_FROM", "not an address"),
+            ("TROLLEY_PUBLIC_URL", "shop.example"),
         ] {
             let error = settings(&[(variable, value)]).expect_err(value);
             assert_eq!(error.variable, variable, "{value}");

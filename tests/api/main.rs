@@ -8,6 +8,7 @@ mod helpers;
 mod admin;
 mod budget;
 mod checkout;
+mod emails;
 mod security;
 mod session_middleware;
 mod session_store;
