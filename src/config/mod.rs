@@ -85,14 +85,8 @@ impl Settings {
         let cookie_secure =
             parse_bool("TROLLEY_COOKIE_SECURE", get("TROLLEY_COOKIE_SECURE"))?.unwrap_or(false);
         let demo_data = parse_bool("TROLLEY_DEMO_DATA", get("TROLLEY_DEMO_DATA"))?.unwrap_or(true);
-        let admin_user = get("TROLLEY_ADMIN_USER");
-        let admin_password = get("TROLLEY_ADMIN_PASSWORD").map(Password);
-        if admin_user.is_some() && admin_password.is_none() {
-            return Err(ConfigError::new(
-                "TROLLEY_ADMIN_PASSWORD",
-                "must be set when TROLLEY_ADMIN_USER is",
-            ));
-        }
+        let (admin_user, admin_password) =
+            admin_credentials(get("TROLLEY_ADMIN_USER"), get("TROLLEY_ADMIN_PASSWORD"))?;
         let db_pool_size = parse_number(
             "TROLLEY_DB_POOL_SIZE",
             get("TROLLEY_DB_POOL_SIZE"),
@@ -122,6 +116,20 @@ impl Settings {
             mail,
         })
     }
+}
+
+/// The admin to create at start: a user needs a password.
+fn admin_credentials(
+    user: Option<String>,
+    password: Option<String>,
+) -> Result<(Option<String>, Option<Password>), ConfigError> {
+    if user.is_some() && password.is_none() {
+        return Err(ConfigError::new(
+            "TROLLEY_ADMIN_PASSWORD",
+            "must be set when TROLLEY_ADMIN_USER is",
+        ));
+    }
+    Ok((user, password.map(Password)))
 }
 
 /// A whole number within `range`, or `default` when the variable is unset.
