@@ -3,7 +3,7 @@
 //! Layers, top to bottom; a module imports only from layers below it (checked by
 //! `scripts/check-layers`):
 //! `cli → startup → routes → session → web → (auth, session_store, catalogue, seed,
-//! templates) → db → (domain, config)`.
+//! templates, mail) → db → (domain, config)`.
 
 pub mod auth;
 pub mod catalogue;
@@ -11,6 +11,7 @@ pub mod cli;
 pub mod config;
 pub mod db;
 pub mod domain;
+pub mod mail;
 pub mod routes;
 pub mod seed;
 pub mod session;

@@ -16,6 +16,7 @@ use crate::catalogue::CatalogueCache;
 use crate::config::{SecretKey, Settings};
 use crate::db::models::secret;
 use crate::db::Db;
+use crate::mail::{spawn_sender, Sender};
 use crate::session_store::spawn_cleanup;
 use crate::web::headers::security_headers;
 use crate::web::{error_pages, AppState};
@@ -101,6 +102,11 @@ impl Application {
             .div_ceil(workers)
             .max(1);
         spawn_cleanup(state.db.clone(), Duration::from_secs(300));
+        spawn_sender(Sender::new(
+            state.db.clone(),
+            state.templates.clone(),
+            &state.settings,
+        )?);
         let server = HttpServer::new(move || {
             App::new()
                 .wrap(session::middleware(

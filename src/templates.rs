@@ -21,6 +21,18 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("receipt.html", include_str!("../templates/receipt.html")),
     ("error.html", include_str!("../templates/error.html")),
     (
+        "emails/order.txt",
+        include_str!("../templates/emails/order.txt"),
+    ),
+    (
+        "emails/order.html",
+        include_str!("../templates/emails/order.html"),
+    ),
+    (
+        "admin/emails.html",
+        include_str!("../templates/admin/emails.html"),
+    ),
+    (
         "admin/base.html",
         include_str!("../templates/admin/base.html"),
     ),

@@ -10,6 +10,7 @@ mod api {
     mod admin;
     mod budget;
     mod checkout;
+    mod emails;
     mod faults;
     mod security;
     mod session_middleware;

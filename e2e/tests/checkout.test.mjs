@@ -73,6 +73,12 @@ test(
     assert.equal(rows[1][2], '1');
     assert.equal(pence(rows[1][3]), teapot);
     assert.equal(pence(await page.locator('tfoot .total').textContent()), expectedTotal);
+    // No payment step: the receipt gives the order total and never says "paid"; with no
+    // SMTP server configured it claims no email either.
+    assert.equal((await page.locator('tfoot th').textContent()).trim(), 'Order total');
+    const receiptText = await page.locator('main').textContent();
+    assert.doesNotMatch(receiptText, /paid/i);
+    assert.doesNotMatch(receiptText, /on its way|sent to/i);
     await page.getByText(SHOPPER.email).waitFor();
 
     // The order used up the basket.

@@ -1,10 +1,12 @@
 //! Settings, parsed once from the environment (see the table in README.md), and the
 //! values that must never be printed ([`values`]).
 
+mod mail;
 mod values;
 
 use std::time::Duration;
 
+pub use mail::{MailSettings, SenderTuning, SmtpUrl};
 pub use values::{DatabaseUrl, Password, SecretKey};
 
 #[derive(Debug, Clone)]
@@ -24,6 +26,8 @@ pub struct Settings {
     pub static_dir: String,
     /// How old the in-memory catalogue may be (not configurable from the environment).
     pub catalogue_max_age: Duration,
+    /// Order emails: `TROLLEY_SMTP_URL`, `TROLLEY_MAIL_FROM`, `TROLLEY_PUBLIC_URL`.
+    pub mail: MailSettings,
 }
 
 /// A bad configuration value: names the variable and says what is wrong.
@@ -81,14 +85,8 @@ impl Settings {
         let cookie_secure =
             parse_bool("TROLLEY_COOKIE_SECURE", get("TROLLEY_COOKIE_SECURE"))?.unwrap_or(false);
         let demo_data = parse_bool("TROLLEY_DEMO_DATA", get("TROLLEY_DEMO_DATA"))?.unwrap_or(true);
-        let admin_user = get("TROLLEY_ADMIN_USER");
-        let admin_password = get("TROLLEY_ADMIN_PASSWORD").map(Password);
-        if admin_user.is_some() && admin_password.is_none() {
-            return Err(ConfigError::new(
-                "TROLLEY_ADMIN_PASSWORD",
-                "must be set when TROLLEY_ADMIN_USER is",
-            ));
-        }
+        let (admin_user, admin_password) =
+            admin_credentials(get("TROLLEY_ADMIN_USER"), get("TROLLEY_ADMIN_PASSWORD"))?;
         let db_pool_size = parse_number(
             "TROLLEY_DB_POOL_SIZE",
             get("TROLLEY_DB_POOL_SIZE"),
@@ -97,6 +95,11 @@ impl Settings {
             "expected a number from 1 to 500",
         )?;
         let static_dir = get("TROLLEY_STATIC_DIR").unwrap_or_else(|| "static".to_owned());
+        let mail = MailSettings::parse(
+            get("TROLLEY_SMTP_URL"),
+            get("TROLLEY_MAIL_FROM"),
+            get("TROLLEY_PUBLIC_URL"),
+        )?;
 
         Ok(Self {
             database_url,
@@ -110,8 +113,23 @@ impl Settings {
             db_pool_size,
             static_dir,
             catalogue_max_age: Duration::from_secs(1),
+            mail,
         })
     }
+}
+
+/// The admin to create at start: a user needs a password.
+fn admin_credentials(
+    user: Option<String>,
+    password: Option<String>,
+) -> Result<(Option<String>, Option<Password>), ConfigError> {
+    if user.is_some() && password.is_none() {
+        return Err(ConfigError::new(
+            "TROLLEY_ADMIN_PASSWORD",
+            "must be set when TROLLEY_ADMIN_USER is",
+        ));
+    }
+    Ok((user, password.map(Password)))
 }
 
 /// A whole number within `range`, or `default` when the variable is unset.
@@ -183,6 +201,9 @@ mod tests {
             ("TROLLEY_DEMO_DATA", "2"),
             ("TROLLEY_DB_POOL_SIZE", "0"),
             ("TROLLEY_ADDR", "8080"),
+            ("TROLLEY_SMTP_URL", "mail.example:25"),
+            ("TROLLEY_MAIL_FROM", "not an address"),
+            ("TROLLEY_PUBLIC_URL", "shop.example"),
         ] {
             let error = settings(&[(variable, value)]).expect_err(value);
             assert_eq!(error.variable, variable, "{value}");

@@ -94,7 +94,24 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    outbox (id) {
+        id -> BigInt,
+        order_id -> BigInt,
+        kind -> Text,
+        to_address -> Text,
+        subject -> Text,
+        state -> Text,
+        attempts -> Integer,
+        last_error -> Nullable<Text>,
+        next_attempt_at -> BigInt,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(basket_items -> baskets (basket_id));
+diesel::joinable!(outbox -> orders (order_id));
 diesel::joinable!(order_events -> orders (order_id));
 diesel::joinable!(basket_items -> products (product_id));
 diesel::joinable!(order_lines -> orders (order_id));
@@ -110,4 +127,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     admins,
     login_failures,
     order_events,
+    outbox,
 );

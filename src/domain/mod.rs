@@ -4,6 +4,7 @@
 mod basket_id;
 mod customer;
 mod money;
+mod order_email;
 mod order_number;
 mod order_status;
 mod order_token;
@@ -13,6 +14,7 @@ mod quantity;
 pub use basket_id::BasketId;
 pub use customer::{CustomerAddress, CustomerDetails, CustomerEmail, CustomerName, FieldErrors};
 pub use money::Money;
+pub use order_email::{EmailState, OrderEmail};
 pub use order_number::OrderNumber;
 pub use order_status::OrderStatus;
 pub use order_token::OrderToken;

@@ -4,7 +4,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::views::{OrderLineView, OrderView};
-use crate::db::models::{basket, order};
+use crate::db::models::{basket, order, outbox};
 use crate::domain::OrderToken;
 use crate::session::TypedSession;
 use crate::web::{AppError, AppState};
@@ -23,18 +23,23 @@ pub async fn receipt(
             let found = match order::find_by_token(conn, token)? {
                 Some(order) => {
                     let lines = order::lines(conn, order.id)?;
-                    Some((order, lines))
+                    let email = outbox::latest_live_for_order(conn, order.id)?;
+                    Some((order, lines, email))
                 }
                 None => None,
             };
             Ok::<_, AppError>((found, basket::count_for(conn, basket.as_ref())?))
         })
         .await?;
-    let (order, lines) = found.ok_or(AppError::NotFound)?;
+    let (order, lines, email) = found.ok_or(AppError::NotFound)?;
+    // Only an email that is queued or sent, with a server to send it through, is "on its
+    // way"; without one the receipt claims nothing.
+    let email = email.filter(|_| state.settings.mail.smtp_url.is_some());
     let lines: Vec<OrderLineView> = lines.into_iter().map(OrderLineView::from).collect();
     let mut context = tera::Context::new();
     context.insert("order", &OrderView::from(order));
     context.insert("lines", &lines);
+    context.insert("email_kind", &email.map(|kind| kind.as_str()));
     context.insert("basket_count", &count);
     state.render(&req, StatusCode::OK, "receipt.html", context)
 }

@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod basket;
 pub mod order;
+pub mod outbox;
 pub mod product;
 pub mod secret;
 pub mod session;

@@ -1,5 +1,6 @@
 //! The admin area: one guard for the whole scope but the login form.
 
+mod emails;
 mod login;
 mod orders;
 
@@ -29,7 +30,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     .route("/orders", web::get().to(orders::list))
                     .route("/orders.csv", web::get().to(orders::csv))
                     .route("/orders/{id}", web::get().to(orders::detail))
-                    .route("/orders/{id}/status", web::post().to(orders::change_status)),
+                    .route("/orders/{id}/status", web::post().to(orders::change_status))
+                    .route("/emails", web::get().to(emails::list))
+                    .route("/emails/{id}/retry", web::post().to(emails::retry)),
             ),
     );
 }

@@ -6,7 +6,7 @@ use diesel::sql_types::{BigInt, Integer, Text};
 
 use super::find_by_token;
 use crate::db::models::basket::{self, BasketLine};
-use crate::db::models::product;
+use crate::db::models::{outbox, product};
 use crate::db::schema::orders;
 use crate::db::{
     dialect_sql, is_retryable, is_unique_violation, write_transaction, DbConnection, QueryResult,
@@ -108,7 +108,7 @@ fn place_retrying(
 }
 
 /// The placing transaction's work: the basket's lines, their stock, the order and its
-/// lines, and the basket gone.
+/// lines, its confirmation email queued, and the basket gone.
 fn write_order(
     conn: &mut DbConnection,
     basket_id: &BasketId,
@@ -137,6 +137,13 @@ fn write_order(
         DbConnection::Sqlite(sqlite) => insert_order.get_result(sqlite)?,
     };
     insert_lines(conn, order_id, &lines)?;
+    outbox::enqueue(
+        conn,
+        order_id,
+        OrderStatus::Placed,
+        customer.email.as_str(),
+        now,
+    )?;
     basket::delete(conn, basket_id)?;
     Ok(())
 }

@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::lines;
-use crate::db::models::product;
+use crate::db::models::{outbox, product};
 use crate::db::schema::{order_events, orders};
 use crate::db::{write_transaction, DbConnection, QueryResult};
 use crate::domain::OrderStatus;
@@ -33,8 +33,8 @@ impl From<diesel::result::Error> for StatusAbort {
 }
 
 /// Moves an order from placed to `next` in one transaction: a conditional update (so two
-/// admins cannot both ship or cancel it), the stock put back when cancelled, and an event
-/// saying who did it.
+/// admins cannot both ship or cancel it), the stock put back when cancelled, an event
+/// saying who did it, and the email telling the shopper queued.
 pub fn change_status(
     conn: &mut DbConnection,
     order_id: i64,
@@ -43,10 +43,10 @@ pub fn change_status(
     now: NaiveDateTime,
 ) -> QueryResult<StatusChange> {
     let result = write_transaction(conn, |conn| {
-        let current = orders::table
+        let (current, email) = orders::table
             .find(order_id)
-            .select(orders::status)
-            .first::<String>(conn)
+            .select((orders::status, orders::customer_email))
+            .first::<(String, String)>(conn)
             .optional()?
             .ok_or(StatusAbort::NotFound)?;
         let current = OrderStatus::try_from(current)
@@ -78,6 +78,7 @@ pub fn change_status(
                 order_events::created_at.eq(now),
             ))
             .execute(conn)?;
+        outbox::enqueue(conn, order_id, next, &email, now)?;
         Ok(())
     });
     match result {

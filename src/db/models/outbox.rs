@@ -1,0 +1,201 @@
+//! The outbox: order emails queued in the same transaction as their event, claimed by the
+//! senders, and marked sent or failed.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel::sql_types::BigInt;
+
+use crate::db::schema::outbox;
+use crate::db::{dialect_sql, write_transaction, DbConnection, QueryResult};
+use crate::domain::{EmailState, OrderEmail, OrderNumber, OrderStatus};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = outbox)]
+pub struct OutboxEmail {
+    pub id: i64,
+    pub order_id: i64,
+    #[diesel(deserialize_as = String)]
+    pub kind: OrderStatus,
+    pub to_address: String,
+    pub subject: String,
+    #[diesel(deserialize_as = String)]
+    pub state: EmailState,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub next_attempt_at: i64,
+    pub created_at: NaiveDateTime,
+    pub sent_at: Option<NaiveDateTime>,
+}
+
+impl OutboxEmail {
+    pub fn email(&self) -> OrderEmail {
+        OrderEmail::new(OrderNumber::from_id(self.order_id), self.kind)
+    }
+}
+
+/// Queues the email for order `order_id` becoming `kind`. Called inside the transaction
+/// that makes the change, so that the email exists exactly when the change does.
+pub fn enqueue(
+    conn: &mut DbConnection,
+    order_id: i64,
+    kind: OrderStatus,
+    to_address: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    let email = OrderEmail::new(OrderNumber::from_id(order_id), kind);
+    diesel::insert_into(outbox::table)
+        .values((
+            outbox::order_id.eq(order_id),
+            outbox::kind.eq(kind.as_str()),
+            outbox::to_address.eq(to_address),
+            outbox::subject.eq(email.subject()),
+            outbox::state.eq(EmailState::Queued.as_str()),
+            outbox::attempts.eq(0),
+            outbox::next_attempt_at.eq(now.and_utc().timestamp_millis()),
+            outbox::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+#[derive(QueryableByName)]
+struct Claimed {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+}
+
+/// Claims up to `limit` queued emails due at `now_ms` (Unix milliseconds): counts the
+/// attempt and moves each on by `lease_ms`, so that no other sender takes it meanwhile;
+/// a sender that dies mid-send leaves it to be taken again when the lease ends.
+/// On PostgreSQL, `FOR UPDATE SKIP LOCKED` lets senders on several instances claim at
+/// once without waiting for each other or taking the same row; SQLite has one instance
+/// per file, and its IMMEDIATE transaction is the lock.
+pub fn claim_due(
+    conn: &mut DbConnection,
+    now_ms: i64,
+    lease_ms: i64,
+    limit: i64,
+) -> QueryResult<Vec<OutboxEmail>> {
+    write_transaction(conn, |conn| {
+        let lock = match conn {
+            DbConnection::Postgresql(_) => " FOR UPDATE SKIP LOCKED",
+            DbConnection::Sqlite(_) => "",
+        };
+        let sql = format!(
+            "SELECT id FROM outbox WHERE state = 'queued' AND next_attempt_at <= $1 \
+             ORDER BY id LIMIT $2{lock}"
+        );
+        let ids: Vec<i64> = diesel::sql_query(dialect_sql(conn, &sql))
+            .bind::<BigInt, _>(now_ms)
+            .bind::<BigInt, _>(limit)
+            .load::<Claimed>(conn)?
+            .into_iter()
+            .map(|row| row.id)
+            .collect();
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        diesel::update(outbox::table.filter(outbox::id.eq_any(&ids)))
+            .set((
+                outbox::attempts.eq(outbox::attempts + 1),
+                outbox::next_attempt_at.eq(now_ms.saturating_add(lease_ms)),
+            ))
+            .execute(conn)?;
+        outbox::table
+            .filter(outbox::id.eq_any(&ids))
+            .select(OutboxEmail::as_select())
+            .order(outbox::id)
+            .load(conn)
+    })
+}
+
+pub fn mark_sent(conn: &mut DbConnection, id: i64, now: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(outbox::table.find(id))
+        .set((
+            outbox::state.eq(EmailState::Sent.as_str()),
+            outbox::sent_at.eq(now),
+            outbox::last_error.eq(None::<String>),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Records a failed attempt: queued again from `retry_at_ms`, or failed for good when
+/// there is none.
+pub fn mark_attempt_failed(
+    conn: &mut DbConnection,
+    id: i64,
+    error: &str,
+    retry_at_ms: Option<i64>,
+) -> QueryResult<()> {
+    let target = outbox::table
+        .find(id)
+        .filter(outbox::state.eq(EmailState::Queued.as_str()));
+    match retry_at_ms {
+        Some(at) => diesel::update(target)
+            .set((outbox::last_error.eq(error), outbox::next_attempt_at.eq(at)))
+            .execute(conn)?,
+        None => diesel::update(target)
+            .set((
+                outbox::last_error.eq(error),
+                outbox::state.eq(EmailState::Failed.as_str()),
+            ))
+            .execute(conn)?,
+    };
+    Ok(())
+}
+
+/// Queues a failed email again with a fresh count of attempts. False if there is no
+/// failed email with this id.
+pub fn retry(conn: &mut DbConnection, id: i64, now_ms: i64) -> QueryResult<bool> {
+    let updated = diesel::update(
+        outbox::table
+            .find(id)
+            .filter(outbox::state.eq(EmailState::Failed.as_str())),
+    )
+    .set((
+        outbox::state.eq(EmailState::Queued.as_str()),
+        outbox::attempts.eq(0),
+        outbox::next_attempt_at.eq(now_ms),
+    ))
+    .execute(conn)?;
+    Ok(updated == 1)
+}
+
+/// One page of the outbox, newest first.
+pub fn list(conn: &mut DbConnection, limit: i64, offset: i64) -> QueryResult<Vec<OutboxEmail>> {
+    outbox::table
+        .select(OutboxEmail::as_select())
+        .order(outbox::id.desc())
+        .limit(limit)
+        .offset(offset)
+        .load(conn)
+}
+
+pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
+    outbox::table.count().get_result(conn)
+}
+
+/// The newest email for an order that is queued or sent, if any: what its receipt may
+/// say is on its way.
+pub fn latest_live_for_order(
+    conn: &mut DbConnection,
+    order_id: i64,
+) -> QueryResult<Option<OrderStatus>> {
+    let kind: Option<String> = outbox::table
+        .filter(outbox::order_id.eq(order_id))
+        .filter(outbox::state.ne(EmailState::Failed.as_str()))
+        .order(outbox::id.desc())
+        .select(outbox::kind)
+        .first(conn)
+        .optional()?;
+    Ok(kind.and_then(|kind| OrderStatus::parse(&kind)))
+}
+
+pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<OutboxEmail>> {
+    outbox::table
+        .find(id)
+        .select(OutboxEmail::as_select())
+        .first(conn)
+        .optional()
+}

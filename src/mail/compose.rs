@@ -1,0 +1,81 @@
+//! An outbox row and its order made into a message: the subject stored with the row,
+//! plain-text and HTML bodies from the `emails/` templates, and a Message-ID derived from
+//! the event.
+
+use lettre::message::{Mailbox, MultiPart};
+use lettre::Message;
+use serde::Serialize;
+
+use crate::config::MailSettings;
+use crate::db::models::order::{Order, OrderLine};
+use crate::db::models::outbox::OutboxEmail;
+use crate::domain::Money;
+
+/// Why an email could not be made: nothing a retry would mend.
+#[derive(Debug, thiserror::Error)]
+pub enum ComposeError {
+    #[error("the email cannot be rendered: {0}")]
+    Template(#[from] tera::Error),
+    #[error("the address {0:?} cannot be sent to")]
+    Address(String),
+    #[error("the email cannot be built: {0}")]
+    Message(#[from] lettre::error::Error),
+}
+
+#[derive(Serialize)]
+struct LineView<'a> {
+    name: &'a str,
+    quantity: i32,
+    unit_price: Money,
+    line_total: Money,
+}
+
+/// The message for `row`, about `order` with its `lines`; receipt links start with
+/// `receipt_base`.
+pub fn compose(
+    templates: &tera::Tera,
+    mail: &MailSettings,
+    receipt_base: &str,
+    row: &OutboxEmail,
+    order: &Order,
+    lines: &[OrderLine],
+) -> Result<Message, ComposeError> {
+    let email = row.email();
+    let lines: Vec<LineView> = lines
+        .iter()
+        .map(|line| {
+            let unit_price = Money::from_pence(line.unit_price_pence);
+            LineView {
+                name: &line.product_name,
+                quantity: line.quantity,
+                unit_price,
+                line_total: unit_price.times(line.quantity),
+            }
+        })
+        .collect();
+    let mut context = tera::Context::new();
+    context.insert("kind", email.kind.as_str());
+    context.insert("subject", &row.subject);
+    context.insert("number", &email.number.to_string());
+    context.insert("name", &order.customer_name);
+    context.insert("address", &order.customer_address);
+    context.insert("lines", &lines);
+    context.insert("total", &order.total());
+    context.insert(
+        "receipt_url",
+        &format!("{receipt_base}/orders/{}", order.order_token),
+    );
+    let text = templates.render("emails/order.txt", &context)?;
+    let html = templates.render("emails/order.html", &context)?;
+    let address = row
+        .to_address
+        .parse()
+        .map_err(|_| ComposeError::Address(row.to_address.clone()))?;
+    let to = Mailbox::new(Some(order.customer_name.clone()), address);
+    Ok(Message::builder()
+        .from(mail.from.clone())
+        .to(to)
+        .subject(row.subject.as_str())
+        .message_id(Some(email.message_id(mail.message_id_domain())))
+        .multipart(MultiPart::alternative_plain_html(text, html))?)
+}

@@ -1,0 +1,204 @@
+//! The background sender: on every instance, claims due emails from the outbox one at a
+//! time, sends each over SMTP and marks it sent, or queues it again with backoff, or
+//! marks it failed after the last attempt.
+//!
+//! Delivery is at least once: an email is marked sent after the SMTP server has taken it,
+//! so a crash (or a lost connection) between the two sends it again when its claim runs
+//! out. The Message-ID is derived from the event, so the copy is recognisably the same
+//! message.
+
+use std::time::Duration;
+
+use chrono::Utc;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+
+use super::compose::compose;
+use crate::config::{MailSettings, Settings};
+use crate::db::models::order::{self, Order, OrderLine};
+use crate::db::models::outbox::{self, OutboxEmail};
+use crate::db::{Db, DbError};
+
+/// An error message is kept this long at most.
+const MAX_ERROR_LEN: usize = 1000;
+
+/// What the sender needs, built once.
+pub struct Sender {
+    db: Db,
+    templates: tera::Tera,
+    mail: MailSettings,
+    receipt_base: String,
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+}
+
+impl Sender {
+    /// `None` when no SMTP URL is configured: emails then wait in the outbox.
+    pub fn new(db: Db, templates: tera::Tera, settings: &Settings) -> anyhow::Result<Option<Self>> {
+        let mail = settings.mail.clone();
+        let Some(url) = &mail.smtp_url else {
+            return Ok(None);
+        };
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url.as_str())
+            .map_err(|_| anyhow::anyhow!("TROLLEY_SMTP_URL: not a usable SMTP URL"))?
+            .timeout(Some(mail.sender.smtp_timeout))
+            .build();
+        Ok(Some(Self {
+            receipt_base: mail.receipt_base(&settings.addr),
+            db,
+            templates,
+            mail,
+            transport,
+        }))
+    }
+}
+
+/// What one pass over the due emails came to.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Pass {
+    pub sent: usize,
+    pub retrying: usize,
+    pub failed: usize,
+}
+
+enum Outcome {
+    Sent,
+    Retrying,
+    Failed,
+}
+
+/// Sends every email due now, claiming one at a time so that a claim never outlives its
+/// lease while others wait their turn, and so that instances share the work.
+pub async fn send_due(sender: &Sender) -> Result<Pass, DbError> {
+    let mut pass = Pass::default();
+    let lease = millis(sender.mail.sender.lease);
+    loop {
+        let now = Utc::now().timestamp_millis();
+        let claimed = sender
+            .db
+            .run(move |conn| outbox::claim_due(conn, now, lease, 1).map_err(DbError::from))
+            .await?;
+        let Some(row) = claimed.into_iter().next() else {
+            return Ok(pass);
+        };
+        match send_one(sender, row).await? {
+            Outcome::Sent => pass.sent += 1,
+            Outcome::Retrying => pass.retrying += 1,
+            Outcome::Failed => pass.failed += 1,
+        }
+    }
+}
+
+async fn send_one(sender: &Sender, row: OutboxEmail) -> Result<Outcome, DbError> {
+    let order_id = row.order_id;
+    let found = sender
+        .db
+        .run(
+            move |conn| -> Result<Option<(Order, Vec<OrderLine>)>, DbError> {
+                let Some(found) = order::find(conn, order_id)? else {
+                    return Ok(None);
+                };
+                let lines = order::lines(conn, order_id)?;
+                Ok(Some((found, lines)))
+            },
+        )
+        .await?;
+    let Some((order, lines)) = found else {
+        return record_failure(sender, &row, "the order no longer exists".into(), false).await;
+    };
+    let message = compose(
+        &sender.templates,
+        &sender.mail,
+        &sender.receipt_base,
+        &row,
+        &order,
+        &lines,
+    );
+    let message = match message {
+        Ok(message) => message,
+        Err(error) => return record_failure(sender, &row, error.to_string(), false).await,
+    };
+    match sender.transport.send(message).await {
+        Ok(_) => {
+            let (id, now) = (row.id, Utc::now().naive_utc());
+            sender
+                .db
+                .run(move |conn| outbox::mark_sent(conn, id, now).map_err(DbError::from))
+                .await?;
+            Ok(Outcome::Sent)
+        }
+        Err(error) => record_failure(sender, &row, error.to_string(), true).await,
+    }
+}
+
+/// Records a failed attempt: queued again after the backoff while attempts remain and a
+/// retry may help, failed otherwise.
+async fn record_failure(
+    sender: &Sender,
+    row: &OutboxEmail,
+    mut error: String,
+    may_retry: bool,
+) -> Result<Outcome, DbError> {
+    if error.len() > MAX_ERROR_LEN {
+        let mut end = MAX_ERROR_LEN;
+        while !error.is_char_boundary(end) {
+            end -= 1;
+        }
+        error.truncate(end);
+    }
+    let tuning = &sender.mail.sender;
+    let retry_at = (may_retry && row.attempts < tuning.max_attempts).then(|| {
+        Utc::now()
+            .timestamp_millis()
+            .saturating_add(millis(tuning.backoff(row.attempts)))
+    });
+    let (id, to) = (row.id, row.to_address.clone());
+    match retry_at {
+        Some(_) => log::info!("email {id} to {to:?} not sent, will retry: {error}"),
+        None => log::warn!("email {id} to {to:?} failed for good: {error}"),
+    }
+    sender
+        .db
+        .run(move |conn| {
+            outbox::mark_attempt_failed(conn, id, &error, retry_at).map_err(DbError::from)
+        })
+        .await?;
+    Ok(if retry_at.is_some() {
+        Outcome::Retrying
+    } else {
+        Outcome::Failed
+    })
+}
+
+fn millis(duration: Duration) -> i64 {
+    i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
+}
+
+/// Starts the sender on this instance, for as long as the server runs: a pass over the
+/// due emails every poll interval. Without an SMTP URL there is nothing to start.
+pub fn spawn_sender(sender: Option<Sender>) {
+    let Some(sender) = sender else {
+        log::info!("TROLLEY_SMTP_URL is not set: order emails are queued, not sent");
+        return;
+    };
+    if sender.mail.public_url.is_none() {
+        log::warn!(
+            "TROLLEY_PUBLIC_URL is not set: receipt links in emails start with {}",
+            sender.receipt_base
+        );
+    }
+    actix_rt::spawn(async move {
+        let every = sender.mail.sender.poll_interval;
+        loop {
+            match send_due(&sender).await {
+                Ok(pass) if pass != Pass::default() => log::info!(
+                    "order emails: {} sent, {} to retry, {} failed",
+                    pass.sent,
+                    pass.retrying,
+                    pass.failed
+                ),
+                Ok(_) => {}
+                Err(error) => log::warn!("order email sender: {error}"),
+            }
+            actix_rt::time::sleep(every).await;
+        }
+    });
+}

@@ -1,0 +1,124 @@
+//! GET /admin/emails: the outbox, newest first; POST /admin/emails/{id}/retry: a failed
+//! email queued again.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::Utc;
+use serde::{Deserialize, Serialize};
+
+use crate::db::models::outbox::{self, OutboxEmail};
+use crate::session::AdminIdentity;
+use crate::web::{AppError, AppState, Flash, Form, NoFields};
+
+pub const PAGE_SIZE: i64 = 50;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ListParams {
+    page: Option<String>,
+}
+
+#[derive(Serialize)]
+struct EmailView {
+    id: i64,
+    number: String,
+    order_id: i64,
+    to: String,
+    subject: String,
+    state: &'static str,
+    attempts: i32,
+    last_error: Option<String>,
+    created_at: String,
+    sent_at: Option<String>,
+}
+
+const TIME_FORMAT: &str = "%-d %B %Y, %H:%M UTC";
+
+impl From<OutboxEmail> for EmailView {
+    fn from(row: OutboxEmail) -> Self {
+        Self {
+            id: row.id,
+            number: row.email().number.to_string(),
+            order_id: row.order_id,
+            state: row.state.as_str(),
+            attempts: row.attempts,
+            created_at: row.created_at.format(TIME_FORMAT).to_string(),
+            sent_at: row.sent_at.map(|at| at.format(TIME_FORMAT).to_string()),
+            to: row.to_address,
+            subject: row.subject,
+            last_error: row.last_error,
+        }
+    }
+}
+
+fn parse_page(text: Option<&str>) -> Result<i64, AppError> {
+    match text.map(str::trim) {
+        None | Some("") => Ok(1),
+        Some(text) => text
+            .parse::<i64>()
+            .ok()
+            .filter(|page| (1..=1_000_000).contains(page))
+            .ok_or_else(|| AppError::BadRequest("page must be a whole number from 1.".into())),
+    }
+}
+
+pub async fn list(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    admin: web::ReqData<AdminIdentity>,
+    params: web::Query<ListParams>,
+) -> Result<HttpResponse, AppError> {
+    let page = parse_page(params.page.as_deref())?;
+    let offset = (page - 1) * PAGE_SIZE;
+    let (rows, count) = state
+        .db
+        .run(move |conn| {
+            let rows = outbox::list(conn, PAGE_SIZE, offset)?;
+            Ok::<_, AppError>((rows, outbox::count(conn)?))
+        })
+        .await?;
+    let pages = ((count + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    let emails: Vec<EmailView> = rows.into_iter().map(EmailView::from).collect();
+    let mut context = tera::Context::new();
+    context.insert("admin", &admin.username);
+    context.insert("emails", &emails);
+    context.insert("count", &count);
+    context.insert("page", &page);
+    context.insert("pages", &pages);
+    context.insert("sending", &state.settings.mail.smtp_url.is_some());
+    state.render(&req, StatusCode::OK, "admin/emails.html", context)
+}
+
+pub async fn retry(
+    state: web::Data<AppState>,
+    admin: web::ReqData<AdminIdentity>,
+    _button: Form<NoFields>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id = path
+        .parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or(AppError::NotFound)?;
+    let now = Utc::now().timestamp_millis();
+    let (queued, exists) = state
+        .db
+        .run(move |conn| {
+            let queued = outbox::retry(conn, id, now)?;
+            let exists = queued || outbox::find(conn, id)?.is_some();
+            Ok::<_, AppError>((queued, exists))
+        })
+        .await?;
+    if !exists {
+        return Err(AppError::NotFound);
+    }
+    if !queued {
+        return Err(AppError::Conflict(format!(
+            "Email {id} has not failed: only a failed email can be retried."
+        )));
+    }
+    log::info!("admin {:?} queued email {id} again", admin.username);
+    Ok(state.redirect_with(
+        "/admin/emails",
+        &Flash::info(format!("Email {id} is queued again.")),
+    ))
+}
