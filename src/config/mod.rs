@@ -14,6 +14,8 @@ pub struct Settings {
     /// `None`: use the key kept in the database, generating it the first time.
     pub secret_key: Option<SecretKey>,
     pub session_ttl: Duration,
+    /// An admin session idle longer than this is signed out.
+    pub admin_idle_timeout: Duration,
     pub cookie_secure: bool,
     /// With `admin_password`: the admin created at start if it does not exist.
     pub admin_user: Option<String>,
@@ -45,6 +47,7 @@ impl ConfigError {
 
 impl Settings {
     pub const DEFAULT_SESSION_TTL: u64 = 1_209_600;
+    pub const DEFAULT_ADMIN_IDLE_TIMEOUT: u64 = 1_800;
 
     /// Reads the process environment (after `.env`, if present).
     pub fn from_env() -> Result<Self, ConfigError> {
@@ -78,6 +81,13 @@ impl Settings {
             1..=10 * 366 * 86_400,
             "expected a whole number of seconds from 1 to ten years",
         )?;
+        let idle_seconds = parse_number(
+            "TROLLEY_ADMIN_IDLE_TIMEOUT",
+            get("TROLLEY_ADMIN_IDLE_TIMEOUT"),
+            Self::DEFAULT_ADMIN_IDLE_TIMEOUT,
+            1..=10 * 366 * 86_400,
+            "expected a whole number of seconds from 1 to ten years",
+        )?;
         let cookie_secure =
             parse_bool("TROLLEY_COOKIE_SECURE", get("TROLLEY_COOKIE_SECURE"))?.unwrap_or(false);
         let demo_data = parse_bool("TROLLEY_DEMO_DATA", get("TROLLEY_DEMO_DATA"))?.unwrap_or(true);
@@ -103,6 +113,7 @@ impl Settings {
             addr,
             secret_key,
             session_ttl: Duration::from_secs(ttl_seconds),
+            admin_idle_timeout: Duration::from_secs(idle_seconds),
             cookie_secure,
             admin_user,
             admin_password,
@@ -164,6 +175,7 @@ mod tests {
         );
         assert_eq!(settings.addr, "127.0.0.1:8080");
         assert_eq!(settings.session_ttl, Duration::from_secs(1_209_600));
+        assert_eq!(settings.admin_idle_timeout, Duration::from_secs(1_800));
         assert!(!settings.cookie_secure);
         assert!(settings.demo_data);
         assert!(settings.secret_key.is_none());
@@ -177,6 +189,8 @@ mod tests {
             ("TROLLEY_SECRET_KEY", "abcd"),
             ("TROLLEY_SECRET_KEY", "not hex or base64 !"),
             ("TROLLEY_SESSION_TTL", "0"),
+            ("TROLLEY_ADMIN_IDLE_TIMEOUT", "0"),
+            ("TROLLEY_ADMIN_IDLE_TIMEOUT", "half an hour"),
             ("TROLLEY_SESSION_TTL", "-5"),
             ("TROLLEY_SESSION_TTL", "soon"),
             ("TROLLEY_COOKIE_SECURE", "maybe"),

@@ -4,7 +4,7 @@
 //! that is safe to show. [`error_pages`](super::error_pages) then renders every 4xx/5xx
 //! answer that is not already a page into the site's error template.
 
-use actix_web::http::StatusCode;
+use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
 
 use crate::db::DbError;
@@ -25,6 +25,11 @@ pub enum AppError {
     Conflict(String),
     #[error("That request is too large.")]
     PayloadTooLarge,
+    #[error("Forms must be sent as application/x-www-form-urlencoded.")]
+    UnsupportedMediaType,
+    /// The path exists but does not take this method; the header `Allow` lists those it does.
+    #[error("That page does not take this kind of request.")]
+    MethodNotAllowed(&'static str),
     #[error("The shop is briefly unavailable. Please try again in a moment.")]
     Unavailable,
     #[error("Something went wrong on our side. Please try again.")]
@@ -77,6 +82,8 @@ impl ResponseError for AppError {
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -87,7 +94,11 @@ impl ResponseError for AppError {
             log::error!("internal error: {error:?}");
         }
         let message = self.to_string();
-        let mut response = HttpResponse::build(self.status_code())
+        let mut response = HttpResponse::build(self.status_code());
+        if let Self::MethodNotAllowed(allow) = self {
+            response.insert_header((header::ALLOW, *allow));
+        }
+        let mut response = response
             .content_type("text/plain; charset=utf-8")
             .body(message.clone());
         response.extensions_mut().insert(ErrorMessage(message));

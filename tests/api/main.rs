@@ -6,8 +6,10 @@
 mod helpers;
 
 mod admin;
+mod basket_version;
 mod budget;
 mod checkout;
+mod csrf_binding;
 mod security;
 mod session_middleware;
 mod session_store;
