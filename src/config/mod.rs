@@ -74,19 +74,11 @@ impl Settings {
         let secret_key = get("TROLLEY_SECRET_KEY")
             .map(|text| SecretKey::parse(&text))
             .transpose()?;
-        let ttl_seconds = parse_number(
-            "TROLLEY_SESSION_TTL",
-            get("TROLLEY_SESSION_TTL"),
-            Self::DEFAULT_SESSION_TTL,
-            1..=10 * 366 * 86_400,
-            "expected a whole number of seconds from 1 to ten years",
-        )?;
-        let idle_seconds = parse_number(
+        let seconds = |name: &'static str, default| parse_seconds(name, get(name), default);
+        let session_ttl = seconds("TROLLEY_SESSION_TTL", Self::DEFAULT_SESSION_TTL)?;
+        let admin_idle_timeout = seconds(
             "TROLLEY_ADMIN_IDLE_TIMEOUT",
-            get("TROLLEY_ADMIN_IDLE_TIMEOUT"),
             Self::DEFAULT_ADMIN_IDLE_TIMEOUT,
-            1..=10 * 366 * 86_400,
-            "expected a whole number of seconds from 1 to ten years",
         )?;
         let cookie_secure =
             parse_bool("TROLLEY_COOKIE_SECURE", get("TROLLEY_COOKIE_SECURE"))?.unwrap_or(false);
@@ -112,8 +104,8 @@ impl Settings {
             database_url,
             addr,
             secret_key,
-            session_ttl: Duration::from_secs(ttl_seconds),
-            admin_idle_timeout: Duration::from_secs(idle_seconds),
+            session_ttl,
+            admin_idle_timeout,
             cookie_secure,
             admin_user,
             admin_password,
@@ -123,6 +115,22 @@ impl Settings {
             catalogue_max_age: Duration::from_secs(1),
         })
     }
+}
+
+/// A span of whole seconds, from 1 to ten years, or `default` seconds when unset.
+fn parse_seconds(
+    variable: &'static str,
+    value: Option<String>,
+    default: u64,
+) -> Result<Duration, ConfigError> {
+    parse_number(
+        variable,
+        value,
+        default,
+        1..=10 * 366 * 86_400,
+        "expected a whole number of seconds from 1 to ten years",
+    )
+    .map(Duration::from_secs)
 }
 
 /// A whole number within `range`, or `default` when the variable is unset.

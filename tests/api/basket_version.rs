@@ -36,7 +36,10 @@ async fn a_checkout_whose_basket_changed_since_the_form_is_409_with_the_current_
     assert_eq!(page.status, StatusCode::CONFLICT, "{}", page.body);
     assert!(page.body.contains("Your basket changed"));
     assert!(page.body.contains("Stoneware Teapot") && page.body.contains("Enamel Camping Mug"));
-    assert!(page.body.contains("Ada Lovelace"), "the details typed are kept");
+    assert!(
+        page.body.contains("Ada Lovelace"),
+        "the details typed are kept"
+    );
     assert_eq!(app.count("orders"), 0);
     let new_version = page.hidden("basket_version").expect("a new version");
     assert_ne!(Some(new_version), form.hidden("basket_version"));
@@ -94,8 +97,10 @@ async fn an_add_racing_a_checkout_is_either_ordered_or_kept_never_acknowledged_a
         let (form, _) = shopper.open_checkout().await;
 
         let adds = (0..8).map(|_| shopper.add_to_basket(MUG, 1));
-        let (checkout, adds) =
-            futures::join!(submit_checkout(&shopper, &form), futures::future::join_all(adds));
+        let (checkout, adds) = futures::join!(
+            submit_checkout(&shopper, &form),
+            futures::future::join_all(adds)
+        );
 
         let acknowledged = adds
             .iter()
@@ -120,6 +125,10 @@ async fn an_add_racing_a_checkout_is_either_ordered_or_kept_never_acknowledged_a
              WHERE bi.product_id = 1 AND EXISTS (SELECT 1 FROM sessions s \
              WHERE s.state LIKE '%' || bi.basket_id || '%')",
         );
-        assert_eq!(ordered + kept, acknowledged, "ordered {ordered}, kept {kept}");
+        assert_eq!(
+            ordered + kept,
+            acknowledged,
+            "ordered {ordered}, kept {kept}"
+        );
     }
 }

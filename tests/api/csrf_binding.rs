@@ -4,9 +4,7 @@
 use actix_web::http::StatusCode;
 use trolley::web::csrf::CSRF_COOKIE;
 
-use crate::helpers::{
-    assert_redirect_to, spawn_app, Browser, TestApp, ADMIN, ADMIN_PASSWORD, MUG,
-};
+use crate::helpers::{assert_redirect_to, spawn_app, Browser, TestApp, ADMIN, ADMIN_PASSWORD, MUG};
 
 async fn app_with_admin_and_an_order() -> (TestApp, String) {
     let app = spawn_app().await;
@@ -77,7 +75,10 @@ async fn a_shopper_session_accepts_only_its_own_token() {
     assert_eq!(page.status, StatusCode::FORBIDDEN);
     assert_eq!(app.snapshot(), before);
     // The shopper's own token, adopted from its first visit, still works in its other tabs.
-    assert_eq!(shopper.add_to_basket(2, 1).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        shopper.add_to_basket(2, 1).await.status,
+        StatusCode::SEE_OTHER
+    );
 }
 
 #[actix_web::test]
@@ -93,7 +94,11 @@ async fn the_csrf_token_changes_when_the_admin_logs_in_and_out() {
     let stale = browser
         .post_form("/admin/logout", &[("csrf_token", &anonymous)])
         .await;
-    assert_eq!(stale.status, StatusCode::FORBIDDEN, "the pre-login token is dead");
+    assert_eq!(
+        stale.status,
+        StatusCode::FORBIDDEN,
+        "the pre-login token is dead"
+    );
 
     let logout = browser.submit("/admin/logout", &[]).await;
     assert_redirect_to(&logout, "/admin/login");
@@ -106,7 +111,11 @@ async fn the_csrf_token_changes_when_the_admin_logs_in_and_out() {
     assert_ne!(anonymous, logged_in);
     assert_ne!(logged_in, after);
     assert_ne!(anonymous, after, "logout drops the CSRF cookie too");
-    assert_eq!(app.count("sessions"), 0, "a reader after logout has no session row");
+    assert_eq!(
+        app.count("sessions"),
+        0,
+        "a reader after logout has no session row"
+    );
 }
 
 #[actix_web::test]
@@ -129,7 +138,11 @@ async fn the_csrf_token_changes_at_checkout() {
     let stale = shopper
         .post_form(
             "/basket/items",
-            &[("csrf_token", &before), ("product_id", "1"), ("quantity", "1")],
+            &[
+                ("csrf_token", &before),
+                ("product_id", "1"),
+                ("quantity", "1"),
+            ],
         )
         .await;
     assert_eq!(stale.status, StatusCode::FORBIDDEN);

@@ -10,6 +10,8 @@ mod basket_version;
 mod budget;
 mod checkout;
 mod csrf_binding;
+mod http_manners;
+mod login_throttle;
 mod security;
 mod session_middleware;
 mod session_store;

@@ -7,4 +7,5 @@ mod helpers;
 mod processes;
 
 mod faults;
+mod parallel_logins;
 mod topology;
