@@ -8,6 +8,8 @@ mod health;
 mod orders;
 pub(crate) mod views;
 
+use actix_web::http::header;
+use actix_web::middleware::DefaultHeaders;
 use actix_web::{guard, web, FromRequest, Handler, HttpResponse, Resource, Responder, Route};
 
 use crate::web::{AppError, MAX_FORM_BYTES};
@@ -30,7 +32,13 @@ pub fn configure(cfg: &mut web::ServiceConfig, static_dir: &str) {
         .service(page("/orders/{order_token}", orders::receipt))
         .service(page("/healthz", health::check))
         .configure(admin::configure)
-        .service(web::scope("/static").service(actix_files::Files::new("", static_dir)))
+        .service(
+            // actix-files answers other methods 405 but without `Allow` (which any answer
+            // may carry).
+            web::scope("/static")
+                .wrap(DefaultHeaders::new().add((header::ALLOW, GET_HEAD)))
+                .service(actix_files::Files::new("", static_dir)),
+        )
         .default_service(web::to(not_found));
 }
 

@@ -59,7 +59,11 @@ async fn a_shopper_session_accepts_only_its_own_token() {
     let other = app.browser();
     other.add_to_basket(MUG, 1).await;
     let others_token = other.csrf_token().await;
+    let others_cookie = other.cookie(CSRF_COOKIE).expect("a CSRF cookie");
+    let own_cookie = shopper.cookie(CSRF_COOKIE).expect("a CSRF cookie");
     let before = app.snapshot();
+    // The other browser's token and the cookie that vouches for it, planted.
+    shopper.set_cookie(CSRF_COOKIE, &others_cookie);
 
     let page = shopper
         .post_form(
@@ -74,6 +78,7 @@ async fn a_shopper_session_accepts_only_its_own_token() {
 
     assert_eq!(page.status, StatusCode::FORBIDDEN);
     assert_eq!(app.snapshot(), before);
+    shopper.set_cookie(CSRF_COOKIE, &own_cookie);
     // The shopper's own token, adopted from its first visit, still works in its other tabs.
     assert_eq!(
         shopper.add_to_basket(2, 1).await.status,

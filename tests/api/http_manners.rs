@@ -72,6 +72,7 @@ async fn another_method_on_a_known_path_is_405_with_allow() {
         (Method::GET, "/basket/items", "POST"),
         (Method::PATCH, "/healthz", "GET, HEAD"),
         (Method::PUT, "/admin/login", "GET, HEAD, POST"),
+        (Method::DELETE, "/static/css/trolley.css", "GET, HEAD"),
         (
             Method::POST,
             "/orders/00000000-0000-0000-0000-000000000000",
