@@ -139,8 +139,8 @@ async fn a_malformed_percent_escape_is_400_and_changes_nothing() {
     let before = app.snapshot();
 
     for body in [
-        format!("csrf_token={token}&product_id=2&quantity=1%zz"),
-        format!("csrf_token={token}&product_id=%2&quantity=1"),
+        format!("csrf_token={token}&product_id=2&quantity=1&note=%zz"),
+        format!("csrf_token={token}&product_id=2&quantity=1&%4=x"),
         format!("csrf_token={token}&product_id=2&quantity=1&note=100%"),
     ] {
         let page = shopper.post_raw("/basket/items", body.clone()).await;
