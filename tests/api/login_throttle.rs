@@ -131,7 +131,8 @@ fn p99(mut times: Vec<u128>) -> u128 {
 /// thread of their own, until `stop`. Returns how many they sent.
 fn flood(address: String, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<usize> {
     std::thread::spawn(move || {
-        actix_web::rt::System::new().block_on(async move {
+        let runtime = actix_web::rt::Runtime::new().expect("a runtime for the flood");
+        runtime.block_on(async move {
             let clients = (0..20).map(|_| {
                 let (address, stop) = (address.clone(), stop.clone());
                 async move {
