@@ -10,7 +10,7 @@ use crate::db::Db;
 /// Failed logins allowed for one username within [`THROTTLE_WINDOW_SECS`]; the next
 /// attempt is answered 429 without looking at the password.
 pub const MAX_FAILURES: i64 = 5;
-pub const THROTTLE_WINDOW_SECS: i64 = 15 * 60;
+pub use crate::db::models::admin::THROTTLE_WINDOW_SECS;
 
 /// The shortest password `create-admin` accepts.
 pub const MIN_PASSWORD_CHARS: usize = 8;
@@ -88,45 +88,69 @@ pub fn create_admin(
     Ok(AdminChange::AlreadyExists)
 }
 
-/// The outcome of a login attempt.
+/// The longest username a login may name; a longer one is refused before anything else.
+pub const MAX_USERNAME_CHARS: usize = 150;
+
+/// A login attempt that may go on to a password check: its claim is recorded, so that
+/// attempts in parallel (on any instance) count each other.
+#[derive(Debug, Clone)]
+pub struct Claim {
+    username: String,
+}
+
+/// Claims a password check for `username` in the database, before any hashing: the
+/// attempt is recorded first, then the attempts within the window are counted, its own
+/// included. Every attempt that gets a claim has committed its row before counting, so
+/// of any number of parallel attempts at most [`MAX_FAILURES`] count no more than that.
+/// A refused attempt withdraws its row: only checked passwords use up the allowance.
+pub fn claim_attempt(db: &Db, username: &str) -> anyhow::Result<Option<Claim>> {
+    let username = normalize_username(username);
+    let now = unix_now();
+    let mut conn = db.conn()?;
+    let id = admin::record_failure(&mut conn, &username, now)?;
+    let attempts = admin::failures_since(&mut conn, &username, now - THROTTLE_WINDOW_SECS)?;
+    if attempts > MAX_FAILURES {
+        admin::withdraw_failure(&mut conn, id)?;
+        return Ok(None);
+    }
+    Ok(Some(Claim { username }))
+}
+
+/// The outcome of a password check.
 #[derive(Debug, PartialEq, Eq)]
 pub enum LoginOutcome {
     LoggedIn { admin_id: i64, username: String },
     WrongCredentials,
-    Throttled,
 }
 
-/// Checks a login, counting failures in the database. Runs Argon2: call it off the async
-/// executor.
-pub fn attempt_login(
+/// Checks the password of a claimed attempt. Its claim stays as a failure unless the
+/// password is right, when the username's failures are forgotten. Runs Argon2: call it
+/// off the async executor, within the instance's bound on hashing.
+pub fn check_password(
     db: &Db,
-    username: &str,
+    claim: Claim,
     password: &str,
     dummy_hash: &str,
 ) -> anyhow::Result<LoginOutcome> {
-    let username = normalize_username(username);
-    let now = unix_now();
     let mut conn = db.conn()?;
-    if admin::failures_since(&mut conn, &username, now - THROTTLE_WINDOW_SECS)? >= MAX_FAILURES {
-        return Ok(LoginOutcome::Throttled);
-    }
-    let found = admin::find_by_username(&mut conn, &username)?;
+    let found = admin::find_by_username(&mut conn, &claim.username)?;
     let hash = found
         .as_ref()
         .map_or(dummy_hash, |admin| admin.password_hash.as_str());
     let verified = verify_password(password, hash);
     match found {
         Some(admin) if verified => {
-            admin::clear_failures(&mut conn, &username, now - THROTTLE_WINDOW_SECS)?;
+            admin::clear_failures(
+                &mut conn,
+                &claim.username,
+                unix_now() - THROTTLE_WINDOW_SECS,
+            )?;
             Ok(LoginOutcome::LoggedIn {
                 admin_id: admin.id,
                 username: admin.username,
             })
         }
-        _ => {
-            admin::record_failure(&mut conn, &username, now)?;
-            Ok(LoginOutcome::WrongCredentials)
-        }
+        _ => Ok(LoginOutcome::WrongCredentials),
     }
 }
 

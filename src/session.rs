@@ -8,13 +8,14 @@ use actix_session::config::{CookieContentSecurity, PersistentSession};
 use actix_session::{Session, SessionExt, SessionMiddleware};
 use actix_web::cookie::{Key, SameSite};
 use actix_web::dev::Payload;
-use actix_web::{FromRequest, HttpRequest};
+use actix_web::{web, FromRequest, HttpRequest};
 
 use crate::config::Settings;
+use crate::db::models::unix_now;
 use crate::db::Db;
 use crate::domain::{BasketId, OrderToken};
 use crate::session_store::DieselSessionStore;
-use crate::web::AppError;
+use crate::web::{csrf, AppError, AppState};
 
 pub const SESSION_COOKIE: &str = "trolley_session";
 
@@ -23,6 +24,7 @@ const ORDER_TOKEN: &str = "order_token";
 const ADMIN_ID: &str = "admin_id";
 const ADMIN_USERNAME: &str = "admin_username";
 const REFRESHED_AT: &str = "refreshed_at";
+const ADMIN_SEEN_AT: &str = "admin_seen_at";
 
 /// The admin a session belongs to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,21 +33,41 @@ pub struct AdminIdentity {
     pub username: String,
 }
 
-pub struct TypedSession(Session);
+pub struct TypedSession {
+    session: Session,
+    /// The token of the browser's CSRF cookie, which a session created now adopts.
+    csrf_seed: Option<String>,
+}
 
 impl TypedSession {
     pub fn from_session(session: Session) -> Self {
-        Self(session)
+        Self {
+            session,
+            csrf_seed: None,
+        }
     }
 
     fn get<T: serde::de::DeserializeOwned>(&self, key: &str) -> Option<T> {
         // State that no longer deserializes (after a change of format) counts as absent.
-        self.0.get(key).ok().flatten()
+        self.session.get(key).ok().flatten()
     }
 
     fn insert<T: serde::Serialize>(&self, key: &str, value: T) -> Result<(), AppError> {
+        self.bind_csrf_token()?;
         // `insert`, not `update`: in actix-session 0.11 only insert marks the session changed.
-        self.0.insert(key, value).map_err(AppError::internal)
+        self.session.insert(key, value).map_err(AppError::internal)
+    }
+
+    /// Every session has its own CSRF token from its first write on (see `web::csrf`); a
+    /// new one adopts the browser's cookie token, so forms already open keep working.
+    fn bind_csrf_token(&self) -> Result<(), AppError> {
+        if self.get::<String>(csrf::SESSION_KEY).is_some() {
+            return Ok(());
+        }
+        let token = self.csrf_seed.clone().unwrap_or_else(csrf::new_token);
+        self.session
+            .insert(csrf::SESSION_KEY, token)
+            .map_err(AppError::internal)
     }
 
     pub fn basket_id(&self) -> Option<BasketId> {
@@ -93,15 +115,42 @@ impl TypedSession {
     /// worth nothing after it. The admin's session starts empty: no shopper state
     /// (basket, checkout token) carries over into it.
     pub fn log_in_admin(&self, admin: &AdminIdentity) -> Result<(), AppError> {
-        self.0.clear();
-        self.0.renew();
+        self.session.clear();
+        self.session.renew();
+        // A new key, a new CSRF token: none signed before the login passes after it.
+        self.session
+            .insert(csrf::SESSION_KEY, csrf::new_token())
+            .map_err(AppError::internal)?;
         self.insert(ADMIN_ID, admin.id)?;
+        self.insert(ADMIN_SEEN_AT, unix_now())?;
         self.insert(ADMIN_USERNAME, &admin.username)
+    }
+
+    /// Whether the admin of this session has been idle longer than `timeout` at `now`.
+    pub fn admin_idle(&self, timeout: std::time::Duration, now: i64) -> bool {
+        let timeout = i64::try_from(timeout.as_secs()).unwrap_or(i64::MAX);
+        self.get::<i64>(ADMIN_SEEN_AT)
+            .is_none_or(|seen| now.saturating_sub(seen) > timeout)
+    }
+
+    /// Records the admin's activity. Written at most every thirtieth of the timeout (a
+    /// minute for half an hour), so that browsing the admin pages does not write the
+    /// session on every request; the limit is kept to within that much.
+    pub fn note_admin_activity(
+        &self,
+        timeout: std::time::Duration,
+        now: i64,
+    ) -> Result<(), AppError> {
+        let every = i64::try_from(timeout.as_secs() / 30).unwrap_or(i64::MAX);
+        match self.get::<i64>(ADMIN_SEEN_AT) {
+            Some(seen) if now.saturating_sub(seen) < every => Ok(()),
+            _ => self.insert(ADMIN_SEEN_AT, now),
+        }
     }
 
     /// Destroys the session: its row is deleted and the cookie removed.
     pub fn purge(&self) {
-        self.0.purge();
+        self.session.purge();
     }
 }
 
@@ -110,7 +159,13 @@ impl FromRequest for TypedSession {
     type Future = Ready<Result<Self, AppError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(Ok(Self(req.get_session())))
+        let csrf_seed = req
+            .app_data::<web::Data<AppState>>()
+            .and_then(|state| csrf::cookie_token(req, &state.cookie_key));
+        ready(Ok(Self {
+            session: req.get_session(),
+            csrf_seed,
+        }))
     }
 }
 

@@ -15,7 +15,7 @@ use base64::Engine;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-use crate::db::models::{basket, session, unix_now};
+use crate::db::models::{admin, basket, session, unix_now};
 use crate::db::{Db, DbError};
 
 type SessionState = HashMap<String, String>;
@@ -184,9 +184,10 @@ pub const CLEAR_PAUSE: StdDuration = StdDuration::from_millis(20);
 pub struct Cleared {
     pub sessions: usize,
     pub baskets: usize,
+    pub login_failures: usize,
 }
 
-/// Deletes expired sessions and the baskets that died with them, `batch` rows per
+/// Deletes expired sessions and the baskets that died with them, and old failed logins, `batch` rows per
 /// statement, pausing `pause` between statements so that requests are served in between.
 pub async fn clear_expired(db: &Db, batch: i64, pause: StdDuration) -> Result<Cleared, DbError> {
     let mut cleared = Cleared::default();
@@ -211,6 +212,11 @@ pub async fn clear_expired(db: &Db, batch: i64, pause: StdDuration) -> Result<Cl
         }
         actix_rt::time::sleep(pause).await;
     }
+    // Failed logins older than the throttle's window count for nothing any more.
+    let before = now - admin::THROTTLE_WINDOW_SECS;
+    cleared.login_failures = db
+        .run(move |conn| admin::delete_failures_before(conn, before).map_err(DbError::from))
+        .await?;
     Ok(cleared)
 }
 
@@ -223,9 +229,10 @@ pub fn spawn_cleanup(db: Db, every: StdDuration) {
             interval.tick().await;
             match clear_expired(&db, CLEAR_BATCH, CLEAR_PAUSE).await {
                 Ok(cleared) if cleared != Cleared::default() => log::info!(
-                    "removed {} expired sessions and {} expired baskets",
+                    "removed {} expired sessions, {} expired baskets and {} old failed logins",
                     cleared.sessions,
-                    cleared.baskets
+                    cleared.baskets,
+                    cleared.login_failures
                 ),
                 Ok(_) => {}
                 Err(error) => log::warn!("expired session clean-up failed: {error}"),

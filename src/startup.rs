@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use actix_web::cookie::Key;
 use actix_web::dev::Server;
-use actix_web::middleware::{from_fn, Logger};
+use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpServer};
 use anyhow::Context as _;
 
@@ -18,8 +18,9 @@ use crate::db::models::secret;
 use crate::db::Db;
 use crate::mail::{spawn_sender, Sender};
 use crate::session_store::spawn_cleanup;
-use crate::web::headers::security_headers;
-use crate::web::{error_pages, AppState};
+use crate::web::access_log::access_log;
+use crate::web::headers::{cache_control, security_headers};
+use crate::web::{error_pages, password_check_permits, AppState};
 use crate::{auth, routes, seed, session, templates};
 
 /// Connects, migrates, resolves the cookie key and loads the demo catalogue and the
@@ -54,6 +55,7 @@ pub fn prepare(settings: Settings) -> anyhow::Result<AppState> {
         templates: templates::load()?,
         dummy_password_hash: auth::dummy_hash()?,
         catalogue: Arc::new(CatalogueCache::new(settings.catalogue_max_age)),
+        password_checks: Arc::new(tokio::sync::Semaphore::new(password_check_permits())),
         settings,
     })
 }
@@ -115,8 +117,9 @@ impl Application {
                     &state.settings,
                 ))
                 .wrap(from_fn(error_pages))
+                .wrap(from_fn(cache_control))
                 .wrap(security_headers())
-                .wrap(Logger::new(r#"%a "%r" %s %b %Dms"#))
+                .wrap(access_log())
                 .app_data(state.clone())
                 .configure(|cfg| routes::configure(cfg, &state.settings.static_dir))
         })

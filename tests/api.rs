@@ -8,10 +8,14 @@ mod common;
 /// The tests, one file per area, in `tests/api/`.
 mod api {
     mod admin;
+    mod basket_version;
     mod budget;
     mod checkout;
+    mod csrf_binding;
     mod emails;
     mod faults;
+    mod http_manners;
+    mod login_throttle;
     mod security;
     mod session_middleware;
     mod session_store;

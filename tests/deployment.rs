@@ -10,5 +10,6 @@ mod deployment {
 
     mod faults;
     mod outage;
+    mod parallel_logins;
     mod topology;
 }

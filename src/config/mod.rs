@@ -16,6 +16,8 @@ pub struct Settings {
     /// `None`: use the key kept in the database, generating it the first time.
     pub secret_key: Option<SecretKey>,
     pub session_ttl: Duration,
+    /// An admin session idle longer than this is signed out.
+    pub admin_idle_timeout: Duration,
     pub cookie_secure: bool,
     /// With `admin_password`: the admin created at start if it does not exist.
     pub admin_user: Option<String>,
@@ -49,6 +51,7 @@ impl ConfigError {
 
 impl Settings {
     pub const DEFAULT_SESSION_TTL: u64 = 1_209_600;
+    pub const DEFAULT_ADMIN_IDLE_TIMEOUT: u64 = 1_800;
 
     /// Reads the process environment (after `.env`, if present).
     pub fn from_env() -> Result<Self, ConfigError> {
@@ -75,12 +78,11 @@ impl Settings {
         let secret_key = get("TROLLEY_SECRET_KEY")
             .map(|text| SecretKey::parse(&text))
             .transpose()?;
-        let ttl_seconds = parse_number(
-            "TROLLEY_SESSION_TTL",
-            get("TROLLEY_SESSION_TTL"),
-            Self::DEFAULT_SESSION_TTL,
-            1..=10 * 366 * 86_400,
-            "expected a whole number of seconds from 1 to ten years",
+        let seconds = |name: &'static str, default| parse_seconds(name, get(name), default);
+        let session_ttl = seconds("TROLLEY_SESSION_TTL", Self::DEFAULT_SESSION_TTL)?;
+        let admin_idle_timeout = seconds(
+            "TROLLEY_ADMIN_IDLE_TIMEOUT",
+            Self::DEFAULT_ADMIN_IDLE_TIMEOUT,
         )?;
         let cookie_secure =
             parse_bool("TROLLEY_COOKIE_SECURE", get("TROLLEY_COOKIE_SECURE"))?.unwrap_or(false);
@@ -105,7 +107,8 @@ impl Settings {
             database_url,
             addr,
             secret_key,
-            session_ttl: Duration::from_secs(ttl_seconds),
+            session_ttl,
+            admin_idle_timeout,
             cookie_secure,
             admin_user,
             admin_password,
@@ -130,6 +133,22 @@ fn admin_credentials(
         ));
     }
     Ok((user, password.map(Password)))
+}
+
+/// A span of whole seconds, from 1 to ten years, or `default` seconds when unset.
+fn parse_seconds(
+    variable: &'static str,
+    value: Option<String>,
+    default: u64,
+) -> Result<Duration, ConfigError> {
+    parse_number(
+        variable,
+        value,
+        default,
+        1..=10 * 366 * 86_400,
+        "expected a whole number of seconds from 1 to ten years",
+    )
+    .map(Duration::from_secs)
 }
 
 /// A whole number within `range`, or `default` when the variable is unset.
@@ -182,6 +201,7 @@ mod tests {
         );
         assert_eq!(settings.addr, "127.0.0.1:8080");
         assert_eq!(settings.session_ttl, Duration::from_secs(1_209_600));
+        assert_eq!(settings.admin_idle_timeout, Duration::from_secs(1_800));
         assert!(!settings.cookie_secure);
         assert!(settings.demo_data);
         assert!(settings.secret_key.is_none());
@@ -195,6 +215,8 @@ mod tests {
             ("TROLLEY_SECRET_KEY", "abcd"),
             ("TROLLEY_SECRET_KEY", "not hex or base64 !"),
             ("TROLLEY_SESSION_TTL", "0"),
+            ("TROLLEY_ADMIN_IDLE_TIMEOUT", "0"),
+            ("TROLLEY_ADMIN_IDLE_TIMEOUT", "half an hour"),
             ("TROLLEY_SESSION_TTL", "-5"),
             ("TROLLEY_SESSION_TTL", "soon"),
             ("TROLLEY_COOKIE_SECURE", "maybe"),

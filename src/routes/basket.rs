@@ -130,6 +130,7 @@ async fn change_line(
     change: LineChange,
 ) -> Result<(), AppError> {
     let existing = session.basket_id();
+    let checkout = session.order_token();
     let now = unix_now();
     let refresh = session.due_for_refresh(state.settings.session_ttl, now);
     let expires_at = state.session_expiry();
@@ -138,7 +139,7 @@ async fn change_line(
         .db
         .run(move |conn| {
             Ok::<_, AppError>(basket::apply_change(
-                conn, existing, product_id, change, refresh, expires_at,
+                conn, existing, checkout, product_id, change, refresh, expires_at,
             )?)
         })
         .await?;
@@ -151,6 +152,11 @@ async fn change_line(
             Ok(())
         }
         ChangeOutcome::UnknownProduct => Err(AppError::NotFound),
+        ChangeOutcome::CheckedOut => Err(AppError::Conflict(
+            "Your basket was just checked out in another window, so nothing was added. \
+             Please add it again for a new order."
+                .into(),
+        )),
         ChangeOutcome::Refused { product, wanted } => Err(refusal(&product, wanted)),
     }
 }

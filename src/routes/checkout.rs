@@ -80,27 +80,50 @@ pub async fn form(
         StatusCode::OK,
         lines,
         token.to_string(),
-        BTreeMap::new(),
-        FieldErrors::new(),
+        Typed::default(),
     )
 }
 
+/// What the form shows again when it comes back: the values typed, the messages.
+#[derive(Default)]
+struct Typed<'a> {
+    values: BTreeMap<&'a str, &'a str>,
+    errors: FieldErrors,
+    notice: Option<&'a str>,
+}
+
+impl<'a> Typed<'a> {
+    fn from_fields(fields: &'a CheckoutFields) -> Self {
+        Self {
+            values: BTreeMap::from([
+                ("name", fields.name.as_str()),
+                ("email", fields.email.as_str()),
+                ("address", fields.address.as_str()),
+            ]),
+            ..Self::default()
+        }
+    }
+}
+
+/// The form, with the basket as it is now and that basket's version.
 fn render_form(
     req: &HttpRequest,
     state: &AppState,
     status: StatusCode,
     lines: Vec<BasketLine>,
     order_token: String,
-    values: BTreeMap<&str, &str>,
-    errors: FieldErrors,
+    typed: Typed<'_>,
 ) -> Result<HttpResponse, AppError> {
+    let version = order::basket_version(&lines);
     let basket = BasketView::new(lines);
     let mut context = tera::Context::new();
     context.insert("basket_count", &basket.count);
     context.insert("basket", &basket);
+    context.insert("basket_version", &version);
     context.insert("order_token", &order_token);
-    context.insert("values", &values);
-    context.insert("errors", &errors);
+    context.insert("values", &typed.values);
+    context.insert("errors", &typed.errors);
+    context.insert("notice", &typed.notice);
     state.render(req, status, "checkout.html", context)
 }
 
@@ -112,6 +135,8 @@ pub struct CheckoutFields {
     email: String,
     address: String,
     order_token: String,
+    /// Absent from forms rendered before versions existed: those are not checked.
+    basket_version: String,
 }
 
 impl TryFrom<&CheckoutFields> for CustomerDetails {
@@ -159,18 +184,27 @@ pub async fn submit(
     }
 
     let now = chrono::Utc::now().naive_utc();
+    let version = Some(fields.basket_version.clone()).filter(|version| !version.is_empty());
     let placement = state
         .db
-        .run(move |conn| Ok::<_, AppError>(order::place(conn, &basket, token, &customer, now)?))
+        .run(move |conn| {
+            let version = version.as_deref();
+            Ok::<_, AppError>(order::place(conn, &basket, version, token, &customer, now)?)
+        })
         .await?;
     match placement {
         Placement::Placed => {
             state.catalogue.invalidate();
             session.purge();
-            Ok(see_other(&receipt_location(token)))
+            let mut response = see_other(&receipt_location(token));
+            response
+                .add_cookie(&csrf::removal_cookie())
+                .map_err(AppError::internal)?;
+            Ok(response)
         }
         Placement::AlreadyPlaced => Ok(see_other(&receipt_location(token))),
         Placement::EmptyBasket => Ok(empty_basket(&state)),
+        Placement::BasketChanged => basket_changed(&req, &state, &session, &fields).await,
         Placement::OutOfStock(short) => Err(out_of_stock(&short)),
     }
 }
@@ -184,19 +218,43 @@ async fn invalid_details(
     errors: FieldErrors,
 ) -> Result<HttpResponse, AppError> {
     let lines = basket_lines(state, session).await?;
-    let values = BTreeMap::from([
-        ("name", fields.name.as_str()),
-        ("email", fields.email.as_str()),
-        ("address", fields.address.as_str()),
-    ]);
+    let typed = Typed {
+        errors,
+        ..Typed::from_fields(fields)
+    };
     render_form(
         req,
         state,
         StatusCode::UNPROCESSABLE_ENTITY,
         lines,
         fields.order_token.clone(),
-        values,
-        errors,
+        typed,
+    )
+}
+
+/// 409: the basket changed since the form was shown (another tab); the form again with
+/// the basket as it is now and its new version. Nothing was ordered.
+async fn basket_changed(
+    req: &HttpRequest,
+    state: &AppState,
+    session: &TypedSession,
+    fields: &CheckoutFields,
+) -> Result<HttpResponse, AppError> {
+    let lines = basket_lines(state, session).await?;
+    let typed = Typed {
+        notice: Some(
+            "Your basket changed since this page was shown, so nothing was ordered. \
+             Please check your basket below and place the order again.",
+        ),
+        ..Typed::from_fields(fields)
+    };
+    render_form(
+        req,
+        state,
+        StatusCode::CONFLICT,
+        lines,
+        fields.order_token.clone(),
+        typed,
     )
 }
 

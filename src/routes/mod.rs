@@ -8,9 +8,9 @@ mod health;
 mod orders;
 pub(crate) mod views;
 
-use actix_web::http::header::{CacheControl, CacheDirective};
+use actix_web::http::header;
 use actix_web::middleware::DefaultHeaders;
-use actix_web::{web, HttpResponse};
+use actix_web::{guard, web, FromRequest, Handler, HttpResponse, Resource, Responder, Route};
 
 use crate::web::{AppError, MAX_FORM_BYTES};
 
@@ -18,25 +18,67 @@ use crate::web::{AppError, MAX_FORM_BYTES};
 pub fn configure(cfg: &mut web::ServiceConfig, static_dir: &str) {
     cfg.app_data(web::PayloadConfig::new(MAX_FORM_BYTES))
         .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
-        .route("/", web::get().to(catalogue::index))
-        .route("/products/{id}", web::get().to(catalogue::product))
-        .route("/basket", web::get().to(basket::show))
-        .route("/basket/items", web::post().to(basket::add))
-        .route("/basket/items/{product_id}", web::post().to(basket::set))
-        .route("/checkout", web::get().to(checkout::form))
-        .route("/checkout", web::post().to(checkout::submit))
-        .route("/orders/{order_token}", web::get().to(orders::receipt))
-        .route("/healthz", web::get().to(health::check))
+        .service(page("/", catalogue::index))
+        .service(page("/products/{id}", catalogue::product))
+        .service(page("/basket", basket::show))
+        .service(form("/basket/items", basket::add))
+        .service(form("/basket/items/{product_id}", basket::set))
+        .service(
+            web::resource("/checkout")
+                .route(get().to(checkout::form))
+                .route(web::post().to(checkout::submit))
+                .route(others(GET_POST)),
+        )
+        .service(page("/orders/{order_token}", orders::receipt))
+        .service(page("/healthz", health::check))
         .configure(admin::configure)
         .service(
+            // actix-files answers other methods 405 but without `Allow` (which any answer
+            // may carry).
             web::scope("/static")
-                .wrap(DefaultHeaders::new().add(CacheControl(vec![
-                    CacheDirective::Public,
-                    CacheDirective::MaxAge(86_400),
-                ])))
+                .wrap(DefaultHeaders::new().add((header::ALLOW, GET_HEAD)))
                 .service(actix_files::Files::new("", static_dir)),
         )
         .default_service(web::to(not_found));
+}
+
+/// What a page answers to, and what a page with a form answers to.
+pub(crate) const GET_HEAD: &str = "GET, HEAD";
+pub(crate) const GET_POST: &str = "GET, HEAD, POST";
+
+/// GET, and HEAD answered alike: actix sends the same status and headers, and no body.
+pub(crate) fn get() -> Route {
+    web::route().guard(guard::Any(guard::Get()).or(guard::Head()))
+}
+
+/// Any other method on a known path: 405, with `Allow` naming the methods it takes.
+pub(crate) fn others(allow: &'static str) -> Route {
+    web::route()
+        .to(move || async move { Err::<HttpResponse, _>(AppError::MethodNotAllowed(allow)) })
+}
+
+/// A page: GET and HEAD.
+pub(crate) fn page<F, Args>(path: &str, handler: F) -> Resource
+where
+    F: Handler<Args>,
+    Args: FromRequest + 'static,
+    F::Output: Responder + 'static,
+{
+    web::resource(path)
+        .route(get().to(handler))
+        .route(others(GET_HEAD))
+}
+
+/// A form's target: POST only.
+pub(crate) fn form<F, Args>(path: &str, handler: F) -> Resource
+where
+    F: Handler<Args>,
+    Args: FromRequest + 'static,
+    F::Output: Responder + 'static,
+{
+    web::resource(path)
+        .route(web::post().to(handler))
+        .route(others("POST"))
 }
 
 async fn not_found() -> Result<HttpResponse, AppError> {

@@ -26,6 +26,11 @@ pub enum AppError {
     Conflict(String),
     #[error("That request is too large.")]
     PayloadTooLarge,
+    #[error("Forms must be sent as application/x-www-form-urlencoded.")]
+    UnsupportedMediaType,
+    /// The path exists but does not take this method; the header `Allow` lists those it does.
+    #[error("That page does not take this kind of request.")]
+    MethodNotAllowed(&'static str),
     #[error("The shop is briefly unavailable. Please try again in a moment.")]
     Unavailable,
     #[error("Something went wrong on our side. Please try again.")]
@@ -94,6 +99,8 @@ impl ResponseError for AppError {
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -104,7 +111,11 @@ impl ResponseError for AppError {
             log::error!("internal error: {error:?}");
         }
         let message = self.to_string();
-        let mut response = HttpResponse::build(self.status_code())
+        let mut response = HttpResponse::build(self.status_code());
+        if let Self::MethodNotAllowed(allow) = self {
+            response.insert_header((header::ALLOW, *allow));
+        }
+        let mut response = response
             .content_type("text/plain; charset=utf-8")
             .body(message.clone());
         add_retry_after(response.status(), response.headers_mut());

@@ -10,6 +10,7 @@ use std::borrow::Cow;
 
 use actix_web::dev::Payload;
 use actix_web::error::PayloadError;
+use actix_web::http::header::CONTENT_TYPE;
 use actix_web::{web, FromRequest, HttpRequest};
 use futures_util::future::LocalBoxFuture;
 use percent_encoding::percent_decode;
@@ -125,7 +126,23 @@ impl<T: DeserializeOwned + 'static> FromRequest for UncheckedForm<T> {
     }
 }
 
+/// Whether every `%` starts an escape of two hex digits: `%zz` or a lone `%` is refused
+/// rather than taken literally.
+fn escapes_are_valid(raw: &[u8]) -> bool {
+    raw.iter().enumerate().all(|(i, &b)| {
+        b != b'%'
+            || raw
+                .get(i + 1..i + 3)
+                .is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit))
+    })
+}
+
 fn decode(raw: &[u8]) -> Result<String, AppError> {
+    if !escapes_are_valid(raw) {
+        return Err(AppError::BadRequest(
+            "The form has a malformed % escape.".into(),
+        ));
+    }
     let plus_as_space: Cow<'_, [u8]> = if raw.contains(&b'+') {
         Cow::Owned(
             raw.iter()
@@ -141,11 +158,26 @@ fn decode(raw: &[u8]) -> Result<String, AppError> {
         .map_err(|_| AppError::BadRequest("The form must be sent as UTF-8 text.".into()))
 }
 
+/// Whether the body says it is a urlencoded form, the only kind Trolley's forms send.
+fn is_urlencoded(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(';').next())
+        .is_some_and(|mime| {
+            mime.trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        })
+}
+
 impl FromRequest for FormData {
     type Error = AppError;
     type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        if !is_urlencoded(req) {
+            return Box::pin(async { Err(AppError::UnsupportedMediaType) });
+        }
         let body = web::Bytes::from_request(req, payload);
         Box::pin(async move {
             let body = body
@@ -191,5 +223,13 @@ mod tests {
         assert!(FormData::parse(b"name=%FF").is_err());
         assert!(FormData::parse(b"name=\xff").is_err());
         assert!(FormData::parse(b"a=1&a=2").is_err());
+    }
+
+    #[test]
+    fn refuses_malformed_escapes() {
+        assert!(FormData::parse(b"name=%zz").is_err());
+        assert!(FormData::parse(b"name=50%").is_err());
+        assert!(FormData::parse(b"name=%4").is_err());
+        assert!(FormData::parse(b"name=%41%2b").is_ok());
     }
 }

@@ -1,6 +1,7 @@
 //! What every handler shares: the application state and page rendering, error pages,
 //! CSRF, flash messages, signed cookies, security headers and the form extractors.
 
+pub mod access_log;
 mod cookies;
 pub mod csrf;
 mod error_pages;
@@ -14,4 +15,4 @@ pub use error_pages::error_pages;
 pub use errors::{AppError, PlainAnswer};
 pub use flash::{see_other, Flash};
 pub use form::{Form, NoFields, UncheckedForm, MAX_FORM_BYTES};
-pub use state::AppState;
+pub use state::{password_check_permits, AppState};

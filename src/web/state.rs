@@ -26,6 +26,14 @@ pub struct AppState {
     /// Verified against when a login names no admin, so that both cost the same.
     pub dummy_password_hash: String,
     pub catalogue: Arc<CatalogueCache>,
+    /// How many password checks (Argon2) may run at once on this instance: a flood of
+    /// logins waits here, and shoppers' pages keep the other cores.
+    pub password_checks: Arc<tokio::sync::Semaphore>,
+}
+
+/// The bound on concurrent password checks: half the cores, at least one.
+pub fn password_check_permits() -> usize {
+    std::thread::available_parallelism().map_or(1, |cores| (usize::from(cores) / 2).max(1))
 }
 
 impl AppState {

@@ -146,6 +146,8 @@ async fn logout_destroys_the_session() {
     let app = app_with_admin().await;
     let browser = app.browser();
     browser.log_in(ADMIN, ADMIN_PASSWORD).await;
+    // As a browser does: follow the redirect, whose page has the new CSRF token.
+    browser.get("/admin/orders").await;
     let admin_cookie = browser.cookie(SESSION_COOKIE).expect("a session");
 
     let page = browser.submit("/admin/logout", &[]).await;
@@ -188,6 +190,8 @@ async fn the_list_is_newest_first_with_filters_search_and_totals() {
     app.buy(MUG, 2, "Grace Hopper", "grace@navy.mil").await;
     let admin = app.browser();
     admin.log_in(ADMIN, ADMIN_PASSWORD).await;
+    // As a browser does: follow the redirect, whose page has the new CSRF token.
+    admin.get("/admin/orders").await;
     admin
         .submit("/admin/orders/2/status", &[("status", "shipped")])
         .await;
@@ -292,6 +296,8 @@ async fn placed_orders_ship_or_cancel_and_nothing_else_changes() {
     app.buy(TEAPOT, 3, "Bob", "bob@example.com").await;
     let admin = app.browser();
     admin.log_in(ADMIN, ADMIN_PASSWORD).await;
+    // As a browser does: follow the redirect, whose page has the new CSRF token.
+    admin.get("/admin/orders").await;
 
     let ship = admin
         .submit("/admin/orders/1/status", &[("status", "shipped")])

@@ -31,20 +31,22 @@ async fn every_post_without_a_valid_csrf_token_is_403_and_changes_nothing() {
         ),
     ];
     for (path, fields) in &forms {
-        // No token; a wrong token; the right token without its cookie.
+        // No token; a wrong token; another browser's token with that browser's cookie.
         let missing = browser.post_form(path, fields).await;
         let mut wrong_fields = fields.clone();
         wrong_fields.push(("csrf_token", "forged"));
         let wrong = browser.post_form(path, &wrong_fields).await;
         let stranger = app.browser();
-        *stranger.jar.borrow_mut() = browser.jar.borrow().clone();
-        stranger.remove_cookie(CSRF_COOKIE);
-        let right_token = browser.csrf_token().await;
-        let mut stolen_fields = fields.clone();
-        stolen_fields.push(("csrf_token", &right_token));
-        let no_cookie = stranger.post_form(path, &stolen_fields).await;
+        let stranger_token = stranger.csrf_token().await;
+        let stranger_cookie = stranger.cookie(CSRF_COOKIE).expect("a CSRF cookie");
+        let planted = app.browser();
+        *planted.jar.borrow_mut() = browser.jar.borrow().clone();
+        planted.set_cookie(CSRF_COOKIE, &stranger_cookie);
+        let mut planted_fields = fields.clone();
+        planted_fields.push(("csrf_token", &stranger_token));
+        let other_browsers = planted.post_form(path, &planted_fields).await;
 
-        for page in [&missing, &wrong, &no_cookie] {
+        for page in [&missing, &wrong, &other_browsers] {
             assert_eq!(page.status, StatusCode::FORBIDDEN, "{path}: {}", page.body);
             assert!(page.body.contains("did not come from this site"));
         }

@@ -6,6 +6,9 @@ use diesel::prelude::*;
 use crate::db::schema::{admins, login_failures};
 use crate::db::{is_unique_violation, DbConnection, QueryResult};
 
+/// How long a failed login counts against its username (and is kept).
+pub const THROTTLE_WINDOW_SECS: i64 = 15 * 60;
+
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = admins)]
 pub struct Admin {
@@ -64,14 +67,29 @@ pub fn failures_since(conn: &mut DbConnection, username: &str, since: i64) -> Qu
         .get_result(conn)
 }
 
-pub fn record_failure(conn: &mut DbConnection, username: &str, now: i64) -> QueryResult<()> {
-    diesel::insert_into(login_failures::table)
+/// Records a failed (or claimed) login; returns its row's id.
+pub fn record_failure(conn: &mut DbConnection, username: &str, now: i64) -> QueryResult<i64> {
+    let insert = diesel::insert_into(login_failures::table)
         .values((
             login_failures::username.eq(username),
             login_failures::failed_at.eq(now),
         ))
-        .execute(conn)?;
+        .returning(login_failures::id);
+    match conn {
+        DbConnection::Postgresql(pg) => insert.get_result(pg),
+        DbConnection::Sqlite(sqlite) => insert.get_result(sqlite),
+    }
+}
+
+/// Removes one recorded attempt (a claim that was refused).
+pub fn withdraw_failure(conn: &mut DbConnection, id: i64) -> QueryResult<()> {
+    diesel::delete(login_failures::table.filter(login_failures::id.eq(id))).execute(conn)?;
     Ok(())
+}
+
+/// Removes every failure recorded before `before` (the background clean-up).
+pub fn delete_failures_before(conn: &mut DbConnection, before: i64) -> QueryResult<usize> {
+    diesel::delete(login_failures::table.filter(login_failures::failed_at.le(before))).execute(conn)
 }
 
 /// Forgets the failures of a username (after a successful login) and every failure older

@@ -4,22 +4,30 @@
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Integer, Text};
 
+use super::order;
 use super::product::{self, Product};
 use crate::db::schema::{basket_items, baskets, products};
 use crate::db::{
     dialect_sql, is_foreign_key_violation, write_transaction, DbConnection, QueryResult,
 };
-use crate::domain::{BasketId, Money};
+use crate::domain::{BasketId, Money, OrderToken};
 
 /// A line of a basket, with what the catalogue says of its product now.
-#[derive(Debug, Clone, Queryable)]
+#[derive(Debug, Clone, Queryable, QueryableByName)]
 pub struct BasketLine {
+    #[diesel(sql_type = BigInt)]
     pub product_id: i64,
+    #[diesel(sql_type = Text)]
     pub name: String,
+    #[diesel(sql_type = Text)]
     pub slug: String,
+    #[diesel(sql_type = Text)]
     pub image: String,
+    #[diesel(sql_type = BigInt)]
     pub unit_price_pence: i64,
+    #[diesel(sql_type = Integer)]
     pub stock: i32,
+    #[diesel(sql_type = Integer)]
     pub quantity: i32,
 }
 
@@ -93,6 +101,8 @@ pub enum ChangeOutcome {
     Changed { basket: BasketId, created: bool },
     /// Nothing changed: there is no such product.
     UnknownProduct,
+    /// Nothing changed: the session's basket was just checked out (in another tab).
+    CheckedOut,
     /// Nothing changed: the line would need `wanted`, past the stock or 99.
     Refused { product: Product, wanted: i32 },
 }
@@ -100,10 +110,13 @@ pub enum ChangeOutcome {
 /// Applies one change to the shopper's basket, creating the basket on the first change
 /// (or when the session's basket is gone: checked out in another tab, or expired). The
 /// change itself is one atomic statement; with `refresh`, the basket's expiry moves on to
-/// `expires_at` too.
+/// `expires_at` too. A basket that is gone because the session's checkout (`checkout`, its
+/// order token) placed it is not replaced: the session is being destroyed, so a new basket
+/// would be lost with it, and the change is refused instead.
 pub fn apply_change(
     conn: &mut DbConnection,
     existing: Option<BasketId>,
+    checkout: Option<OrderToken>,
     product_id: i64,
     change: LineChange,
     refresh: bool,
@@ -121,8 +134,14 @@ pub fn apply_change(
                 });
             }
             Ok(false) => return refusal(conn, Some(&basket), product_id, change),
-            // The basket row is gone: start a new one.
-            Err(error) if is_foreign_key_violation(&error) => {}
+            // The basket row is gone: checked out, or else expired (start a new one).
+            Err(error) if is_foreign_key_violation(&error) => {
+                if let Some(token) = checkout {
+                    if order::find_by_token(conn, token)?.is_some() {
+                        return Ok(ChangeOutcome::CheckedOut);
+                    }
+                }
+            }
             Err(error) => return Err(error),
         }
     }

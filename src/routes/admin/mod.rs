@@ -7,32 +7,36 @@ mod orders;
 use actix_session::SessionExt;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::Method;
 use actix_web::middleware::{from_fn, Next};
 use actix_web::{web, HttpMessage, HttpResponse, ResponseError};
 
+use super::{form, get, others, page, GET_POST};
+use crate::db::models::unix_now;
 use crate::session::{AdminIdentity, TypedSession};
-use crate::web::{see_other, AppError};
+use crate::web::{see_other, AppError, AppState};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/admin")
-            .wrap(from_fn(no_store))
-            .route("/login", web::get().to(login::form))
-            .route("/login", web::post().to(login::submit))
+            .service(
+                web::resource("/login")
+                    .route(get().to(login::form))
+                    .route(web::post().to(login::submit))
+                    .route(others(GET_POST)),
+            )
             .service(
                 web::scope("")
                     .wrap(from_fn(require_admin))
-                    .route("", web::get().to(home))
-                    .route("/", web::get().to(home))
-                    .route("/logout", web::post().to(login::logout))
-                    .route("/orders", web::get().to(orders::list))
-                    .route("/orders.csv", web::get().to(orders::csv))
-                    .route("/orders/{id}", web::get().to(orders::detail))
-                    .route("/orders/{id}/status", web::post().to(orders::change_status))
-                    .route("/emails", web::get().to(emails::list))
-                    .route("/emails/{id}/retry", web::post().to(emails::retry)),
+                    .service(page("", home))
+                    .service(page("/", home))
+                    .service(form("/logout", login::logout))
+                    .service(page("/orders", orders::list))
+                    .service(page("/orders.csv", orders::csv))
+                    .service(page("/orders/{id}", orders::detail))
+                    .service(form("/orders/{id}/status", orders::change_status))
+                    .service(page("/emails", emails::list))
+                    .service(form("/emails/{id}/retry", emails::retry)),
             ),
     );
 }
@@ -47,7 +51,22 @@ async fn require_admin(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let admin = TypedSession::from_session(req.get_session()).admin();
+    let session = TypedSession::from_session(req.get_session());
+    let idle_timeout = req
+        .app_data::<web::Data<AppState>>()
+        .map(|state| state.settings.admin_idle_timeout);
+    let admin = match (session.admin(), idle_timeout) {
+        (Some(admin), Some(timeout)) if !session.admin_idle(timeout, unix_now()) => {
+            session.note_admin_activity(timeout, unix_now())?;
+            Some(admin)
+        }
+        (Some(admin), _) => {
+            log::info!("admin {:?} signed out after being idle", admin.username);
+            session.purge();
+            None
+        }
+        (None, _) => None,
+    };
     match admin {
         Some(admin) => {
             req.extensions_mut().insert::<AdminIdentity>(admin);
@@ -58,16 +77,4 @@ async fn require_admin(
         }
         None => Ok(req.into_response(AppError::Forbidden.error_response())),
     }
-}
-
-/// Admin pages are never kept by the browser: Back after logout shows no order data.
-async fn no_store(
-    req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let mut response = next.call(req).await?;
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok(response)
 }

@@ -13,6 +13,8 @@ pub async fn admin(app: &TestApp) -> Browser {
     let browser = app.browser();
     let page = browser.log_in(ADMIN, ADMIN_PASSWORD).await;
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    // Follow the redirect, as a browser does: the new session's CSRF token comes with it.
+    browser.get("/admin/orders").await;
     browser
 }
 

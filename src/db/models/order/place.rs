@@ -3,6 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Integer, Text};
+use sha2::{Digest, Sha256};
 
 use super::find_by_token;
 use crate::db::models::basket::{self, BasketLine};
@@ -12,6 +13,41 @@ use crate::db::{
     dialect_sql, is_retryable, is_unique_violation, write_transaction, DbConnection, QueryResult,
 };
 use crate::domain::{BasketId, CustomerDetails, OrderStatus, OrderToken};
+
+/// The basket's version: a digest of its lines, quantities and prices. The checkout form
+/// carries it, so that an order is placed only for the basket the shopper saw.
+pub fn basket_version(lines: &[BasketLine]) -> String {
+    let mut parts: Vec<(i64, i32, i64)> = lines
+        .iter()
+        .map(|line| (line.product_id, line.quantity, line.unit_price_pence))
+        .collect();
+    parts.sort_unstable();
+    let mut digest = Sha256::new();
+    for (product_id, quantity, price) in parts {
+        digest.update(format!("{product_id}:{quantity}:{price};"));
+    }
+    hex::encode(&digest.finalize()[..16])
+}
+
+// The lines as checkout reads them: on PostgreSQL the basket row and its lines are locked
+// until the order is written, so that an add waits for the checkout and then finds the
+// basket gone, rather than slipping a line in that the order misses and the basket's
+// deletion takes away. (SQLite's write transaction excludes the add already.)
+const LOCKED_LINES_SQL: &str = "SELECT p.id AS product_id, p.name, p.slug, p.image, \
+     p.price_pence AS unit_price_pence, p.stock, bi.quantity \
+     FROM basket_items bi JOIN baskets b ON b.id = bi.basket_id \
+     JOIN products p ON p.id = bi.product_id WHERE bi.basket_id = $1 ORDER BY p.name";
+
+/// The basket's lines, locked for the rest of the transaction (see `LOCKED_LINES_SQL`).
+fn lines_for_checkout(conn: &mut DbConnection, basket: &BasketId) -> QueryResult<Vec<BasketLine>> {
+    let sql = match conn {
+        DbConnection::Postgresql(_) => format!("{LOCKED_LINES_SQL} FOR UPDATE OF bi, b"),
+        DbConnection::Sqlite(_) => LOCKED_LINES_SQL.replace('$', "?"),
+    };
+    diesel::sql_query(sql)
+        .bind::<Text, _>(basket.as_str())
+        .load(conn)
+}
 
 /// A basket line there was not enough stock for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +61,8 @@ pub struct ShortLine {
 #[derive(Debug)]
 pub enum Placement {
     Placed,
+    /// The basket is not the one the form showed (its version differs): nothing ordered.
+    BasketChanged,
     /// An order with this token exists already (a resubmitted or concurrent form).
     AlreadyPlaced,
     EmptyBasket,
@@ -35,6 +73,7 @@ pub enum Placement {
 enum Abort {
     Db(diesel::result::Error),
     EmptyBasket,
+    BasketChanged,
     OutOfStock(Vec<ShortLine>),
 }
 
@@ -49,21 +88,24 @@ impl From<diesel::result::Error> for Abort {
 /// deletes the basket. The order's id comes back by RETURNING, run on the backend's own
 /// connection (Diesel's multi-backend connection has no RETURNING); the lines go in one
 /// raw multi-row insert. The unique order token makes concurrent submits of one form
-/// place one order; whoever loses learns `AlreadyPlaced`.
+/// place one order; whoever loses learns `AlreadyPlaced`. With `version`, the basket must
+/// still be the one the form showed (see [`basket_version`]).
 pub fn place(
     conn: &mut DbConnection,
     basket_id: &BasketId,
+    version: Option<&str>,
     token: OrderToken,
     customer: &CustomerDetails,
     now: NaiveDateTime,
 ) -> QueryResult<Placement> {
-    let outcome = match place_retrying(conn, basket_id, token, customer, now) {
+    let outcome = match place_retrying(conn, basket_id, version, token, customer, now) {
         Ok(()) => return Ok(Placement::Placed),
         Err(Abort::Db(error)) if is_unique_violation(&error) => {
             return Ok(Placement::AlreadyPlaced)
         }
         Err(Abort::Db(error)) => return Err(error),
         Err(Abort::EmptyBasket) => Placement::EmptyBasket,
+        Err(Abort::BasketChanged) => Placement::BasketChanged,
         Err(Abort::OutOfStock(short)) => Placement::OutOfStock(short),
     };
     // A concurrent submit of the same form may have placed the order (and emptied the
@@ -85,6 +127,7 @@ const ATTEMPTS: u32 = 3;
 fn place_retrying(
     conn: &mut DbConnection,
     basket_id: &BasketId,
+    version: Option<&str>,
     token: OrderToken,
     customer: &CustomerDetails,
     now: NaiveDateTime,
@@ -92,7 +135,7 @@ fn place_retrying(
     let mut attempt = 1;
     loop {
         let result = write_transaction(conn, |conn| {
-            write_order(conn, basket_id, token, customer, now)
+            write_order(conn, basket_id, version, token, customer, now)
         });
         match result {
             Err(Abort::Db(error)) if is_retryable(&error) && attempt < ATTEMPTS => {
@@ -112,13 +155,17 @@ fn place_retrying(
 fn write_order(
     conn: &mut DbConnection,
     basket_id: &BasketId,
+    version: Option<&str>,
     token: OrderToken,
     customer: &CustomerDetails,
     now: NaiveDateTime,
 ) -> Result<(), Abort> {
-    let lines = basket::lines(conn, basket_id)?;
+    let lines = lines_for_checkout(conn, basket_id)?;
     if lines.is_empty() {
         return Err(Abort::EmptyBasket);
+    }
+    if version.is_some_and(|version| version != basket_version(&lines)) {
+        return Err(Abort::BasketChanged);
     }
     take_stock(conn, &lines)?;
     let insert_order = diesel::insert_into(orders::table)
