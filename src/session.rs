@@ -6,15 +6,18 @@ use std::future::{ready, Ready};
 
 use actix_session::config::{CookieContentSecurity, PersistentSession};
 use actix_session::{Session, SessionExt, SessionMiddleware};
+use actix_web::body::MessageBody;
 use actix_web::cookie::{Key, SameSite};
 use actix_web::dev::Payload;
-use actix_web::{FromRequest, HttpRequest};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+use actix_web::{FromRequest, HttpMessage, HttpRequest};
 
 use crate::config::Settings;
 use crate::db::Db;
 use crate::domain::{BasketId, OrderToken};
 use crate::session_store::DieselSessionStore;
-use crate::web::AppError;
+use crate::web::{AppError, Visitor};
 
 pub const SESSION_COOKIE: &str = "trolley_session";
 
@@ -112,6 +115,22 @@ impl FromRequest for TypedSession {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         ready(Ok(Self(req.get_session())))
     }
+}
+
+/// Middleware inside the session layer: notes the visitor's basket and admin in the
+/// request's extensions for the error pages, which are drawn outside that layer. Reading
+/// the session writes nothing.
+pub async fn note_visitor(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let session = TypedSession::from_session(req.get_session());
+    let visitor = Visitor {
+        basket: session.basket_id(),
+        admin: session.admin().map(|admin| admin.username),
+    };
+    req.extensions_mut().insert(visitor);
+    next.call(req).await
 }
 
 /// The session middleware: cookie `trolley_session` holding a signed random key, state in

@@ -8,9 +8,11 @@ mod common;
 /// The tests, one file per area, in `tests/api/`.
 mod api {
     mod admin;
+    mod admin_experience;
     mod budget;
     mod checkout;
     mod emails;
+    mod experience;
     mod faults;
     mod security;
     mod session_middleware;

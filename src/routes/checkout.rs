@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
 
 use serde::Deserialize;
 
@@ -13,7 +13,7 @@ use crate::db::models::order::{self, Placement, ShortLine};
 use crate::db::models::unix_now;
 use crate::domain::{CustomerDetails, FieldErrors, OrderToken};
 use crate::session::TypedSession;
-use crate::web::{csrf, see_other, AppError, AppState, Flash, UncheckedForm};
+use crate::web::{csrf, see_other, AppError, AppState, Flash, PageNotice, UncheckedForm};
 
 async fn basket_lines(
     state: &AppState,
@@ -149,7 +149,10 @@ pub async fn submit(
     csrf::verify(&req, &state.cookie_key, form.csrf_token.as_deref())?;
     let customer = match CustomerDetails::try_from(&fields) {
         Ok(customer) => customer,
-        Err(errors) => return invalid_details(&req, &state, &session, &fields, errors).await,
+        Err(errors) => {
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            return form_again(&req, &state, &session, &fields, status, errors).await;
+        }
     };
     let (Some(token), Some(basket)) = (token, session.basket_id()) else {
         return Ok(stale_form(&state));
@@ -171,16 +174,27 @@ pub async fn submit(
         }
         Placement::AlreadyPlaced => Ok(see_other(&receipt_location(token))),
         Placement::EmptyBasket => Ok(empty_basket(&state)),
-        Placement::OutOfStock(short) => Err(out_of_stock(&short)),
+        Placement::OutOfStock(short) => {
+            // 409: the form again, the message at the top and the short lines marked.
+            req.extensions_mut().insert(PageNotice {
+                message: out_of_stock(&short),
+                product_id: 0,
+                here: "/checkout".to_owned(),
+            });
+            let status = StatusCode::CONFLICT;
+            form_again(&req, &state, &session, &fields, status, FieldErrors::new()).await
+        }
     }
 }
 
-/// 422: the form again, with the messages and the values typed.
-async fn invalid_details(
+/// The form again with the values typed: 422 with the fields' messages, or 409 when the
+/// stock ran short.
+async fn form_again(
     req: &HttpRequest,
     state: &AppState,
     session: &TypedSession,
     fields: &CheckoutFields,
+    status: StatusCode,
     errors: FieldErrors,
 ) -> Result<HttpResponse, AppError> {
     let lines = basket_lines(state, session).await?;
@@ -192,7 +206,7 @@ async fn invalid_details(
     render_form(
         req,
         state,
-        StatusCode::UNPROCESSABLE_ENTITY,
+        status,
         lines,
         fields.order_token.clone(),
         values,
@@ -200,8 +214,8 @@ async fn invalid_details(
     )
 }
 
-/// 409: the lines there is not enough stock for; nothing was ordered.
-fn out_of_stock(short: &[ShortLine]) -> AppError {
+/// The lines there is not enough stock for; nothing was ordered.
+fn out_of_stock(short: &[ShortLine]) -> String {
     let lines: Vec<String> = short
         .iter()
         .map(|line| match line.in_stock {
@@ -209,11 +223,11 @@ fn out_of_stock(short: &[ShortLine]) -> AppError {
             n => format!("{} ({} wanted, {n} left)", line.name, line.wanted),
         })
         .collect();
-    AppError::Conflict(format!(
+    format!(
         "Sorry, there is not enough stock for: {}. Nothing was ordered; please change \
          your basket and try again.",
         lines.join("; ")
-    ))
+    )
 }
 
 fn stale_form(state: &AppState) -> HttpResponse {

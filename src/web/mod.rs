@@ -9,9 +9,11 @@ pub mod flash;
 pub mod form;
 pub mod headers;
 mod state;
+mod visitor;
 
 pub use error_pages::error_pages;
 pub use errors::{AppError, PlainAnswer};
 pub use flash::{see_other, Flash};
 pub use form::{Form, NoFields, UncheckedForm, MAX_FORM_BYTES};
-pub use state::AppState;
+pub use state::{AppState, PageNotice};
+pub use visitor::Visitor;

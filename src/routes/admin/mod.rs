@@ -30,6 +30,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     .route("/orders", web::get().to(orders::list))
                     .route("/orders.csv", web::get().to(orders::csv))
                     .route("/orders/{id}", web::get().to(orders::detail))
+                    .route("/orders/{id}/cancel", web::get().to(orders::confirm_cancel))
                     .route("/orders/{id}/status", web::post().to(orders::change_status))
                     .route("/emails", web::get().to(emails::list))
                     .route("/emails/{id}/retry", web::post().to(emails::retry)),
