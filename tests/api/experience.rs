@@ -222,7 +222,9 @@ async fn an_add_returns_to_its_page_at_the_product_with_a_message_naming_it() {
         .body
         .contains("<a href=\"/basket\">View your basket</a>"));
     assert!(page.body.contains(&header_count(3)));
-    assert!(page.body.contains("name=\"next\" value=\"&#x2F;products&#x2F;1\""));
+    assert!(page
+        .body
+        .contains("name=\"next\" value=\"&#x2F;products&#x2F;1\""));
 }
 
 #[actix_web::test]
