@@ -6,16 +6,19 @@ use std::future::{ready, Ready};
 
 use actix_session::config::{CookieContentSecurity, PersistentSession};
 use actix_session::{Session, SessionExt, SessionMiddleware};
+use actix_web::body::MessageBody;
 use actix_web::cookie::{Key, SameSite};
 use actix_web::dev::Payload;
-use actix_web::{web, FromRequest, HttpRequest};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 
 use crate::config::Settings;
 use crate::db::models::unix_now;
 use crate::db::Db;
 use crate::domain::{BasketId, OrderToken};
 use crate::session_store::DieselSessionStore;
-use crate::web::{csrf, AppError, AppState};
+use crate::web::{csrf, AppError, AppState, Visitor};
 
 pub const SESSION_COOKIE: &str = "trolley_session";
 
@@ -167,6 +170,30 @@ impl FromRequest for TypedSession {
             csrf_seed,
         }))
     }
+}
+
+/// Middleware inside the session layer: notes the visitor's basket and admin in the
+/// request's extensions for the error pages, which are drawn outside that layer. Reading
+/// the session writes nothing.
+pub async fn note_visitor(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let session = TypedSession::from_session(req.get_session());
+    let visitor = Visitor {
+        basket: session.basket_id(),
+        admin: session.admin().map(|admin| admin.username),
+        csrf_token: None,
+    };
+    req.extensions_mut().insert(visitor);
+    let response = next.call(req).await?;
+    // The token as the handler left it (a login binds a new one), read while the session
+    // layer still holds the state.
+    let token = csrf::bound(&response.request().get_session());
+    if let Some(visitor) = response.request().extensions_mut().get_mut::<Visitor>() {
+        visitor.csrf_token = token;
+    }
+    Ok(response)
 }
 
 /// The session middleware: cookie `trolley_session` holding a signed random key, state in

@@ -111,6 +111,7 @@ impl Application {
         )?);
         let server = HttpServer::new(move || {
             App::new()
+                .wrap(from_fn(session::note_visitor))
                 .wrap(session::middleware(
                     &state.db,
                     &state.cookie_key,

@@ -19,7 +19,19 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("basket.html", include_str!("../templates/basket.html")),
     ("checkout.html", include_str!("../templates/checkout.html")),
     ("receipt.html", include_str!("../templates/receipt.html")),
+    (
+        "partials/error_body.html",
+        include_str!("../templates/partials/error_body.html"),
+    ),
     ("error.html", include_str!("../templates/error.html")),
+    (
+        "admin/error.html",
+        include_str!("../templates/admin/error.html"),
+    ),
+    (
+        "admin/cancel.html",
+        include_str!("../templates/admin/cancel.html"),
+    ),
     (
         "emails/order.txt",
         include_str!("../templates/emails/order.txt"),

@@ -8,11 +8,13 @@ mod common;
 /// The tests, one file per area, in `tests/api/`.
 mod api {
     mod admin;
+    mod admin_experience;
     mod basket_version;
     mod budget;
     mod checkout;
     mod csrf_binding;
     mod emails;
+    mod experience;
     mod faults;
     mod http_manners;
     mod login_throttle;

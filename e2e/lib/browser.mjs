@@ -1,5 +1,6 @@
 // Debian's Chromium driven by playwright-core: no browser downloads, no traffic but 127.0.0.1.
 import { chromium } from 'playwright-core';
+import { recordPages } from './axe.mjs';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
@@ -37,6 +38,7 @@ export async function launchBrowser() {
 /** A new context (its own cookies) with bounded timeouts on every action. */
 export async function newContext(browser, options = {}) {
   const context = await browser.newContext({ viewport: DESKTOP, locale: 'en-GB', ...options });
+  recordPages(browser, context);
   context.setDefaultTimeout(10_000);
   context.setDefaultNavigationTimeout(15_000);
   // No context.route() here: Playwright turns the HTTP cache off while routing is on, and

@@ -1,4 +1,5 @@
 // One fresh server (own SQLite database) and one fresh browser per test, always torn down.
+import { assertAccessible } from './axe.mjs';
 import { closeQuietly, launchBrowser } from './browser.mjs';
 import { startServer } from './server.mjs';
 
@@ -15,6 +16,9 @@ export function withShop(fn, serverOptions = {}) {
     try {
       browser = await launchBrowser();
       await fn({ url: server.url, browser, server, t });
+      // Every page the test saw, errors included, passes axe-core.
+      const checked = await assertAccessible(browser, server.url);
+      t.diagnostic(`axe-core: ${checked} pages, no violations`);
     } catch (err) {
       const logs = server.logs().trim();
       if (logs) {

@@ -26,16 +26,17 @@ export async function prepareOrders(browser, url) {
   try {
     const page = await context.newPage();
     await adminLogin(page, url);
-    for (const [id, button] of [
-      [2, 'Mark shipped'],
-      [3, 'Cancel order and restock'],
-    ]) {
-      await page.goto(`${url}/admin/orders/${id}`);
-      await Promise.all([
-        page.waitForURL(`${url}/admin/orders/${id}`, { waitUntil: 'load' }),
-        page.getByRole('button', { name: button }).click(),
-      ]);
-    }
+    await page.goto(`${url}/admin/orders/2`);
+    await Promise.all([
+      page.waitForURL(`${url}/admin/orders/2`, { waitUntil: 'load' }),
+      page.getByRole('button', { name: 'Mark shipped' }).click(),
+    ]);
+    await page.goto(`${url}/admin/orders/3`);
+    await Promise.all([page.waitForURL(`${url}/admin/orders/3/cancel`), page.getByRole('link', { name: /^Cancel order/ }).click()]);
+    await Promise.all([
+      page.waitForURL(`${url}/admin/orders/3`, { waitUntil: 'load' }),
+      page.getByRole('button', { name: /^Cancel order .* and restock$/ }).click(),
+    ]);
   } finally {
     await closeQuietly(context);
   }
@@ -43,7 +44,8 @@ export async function prepareOrders(browser, url) {
 
 /**
  * Walks the pages the way a shopper and then an admin would, calling visit(name, page)
- * on each: catalogue, product, basket (2 items), checkout, receipt, admin orders, admin order.
+ * on each: catalogue, product, basket (2 items), checkout, receipt, a stock refusal (409),
+ * not found, admin login, admin orders, the cancel confirmation, admin order.
  */
 export async function walk(browser, url, viewport, visit) {
   const shopper = await newContext(browser, { viewport });
@@ -62,6 +64,19 @@ export async function walk(browser, url, viewport, visit) {
     await visit('checkout', page);
     await Promise.all([page.waitForURL(/\/orders\/[^/]+$/), page.getByRole('button', { name: /^Place order/ }).click()]);
     await visit('receipt', page);
+    // A new session after the order: buying all five watering cans, then one more, is
+    // refused on the product page (409).
+    await page.goto(`${url}/products/6`);
+    await page.getByLabel('Quantity of Copper Watering Can').fill('5');
+    await Promise.all([page.waitForURL(`${url}/products/6#product-6`), page.getByRole('button', { name: /^Add to basket/ }).click()]);
+    await page.getByLabel('Quantity of Copper Watering Can').fill('1');
+    const [refused] = await Promise.all([
+      page.waitForResponse((r) => r.url() === `${url}/basket/items`),
+      page.getByRole('button', { name: /^Add to basket/ }).click(),
+    ]);
+    assert.equal(refused.status(), 409);
+    await page.waitForLoadState('load');
+    await visit('stock-refusal', page);
     const missing = await page.goto(`${url}/products/9999`);
     assert.equal(missing.status(), 404);
     await visit('not-found', page);
@@ -71,6 +86,8 @@ export async function walk(browser, url, viewport, visit) {
     await visit('admin-login', adminPage);
     await adminLogin(adminPage, url);
     await visit('admin-orders', adminPage);
+    await adminPage.goto(`${url}/admin/orders/1/cancel`);
+    await visit('admin-cancel', adminPage);
     await adminPage.goto(`${url}/admin/orders/2`);
     await visit('admin-order', adminPage);
     await adminPage.goto(`${url}/admin/orders/1`);

@@ -16,25 +16,42 @@ export function pence(text) {
   return Number(m[1].replace(/,/g, '')) * 100 + Number(m[2]);
 }
 
-/** Add a product from its catalogue card on / (the page must show the catalogue). */
-export async function addFromCatalogue(page, url, productId, quantity = 1) {
-  if (new URL(page.url()).pathname !== '/' || !page.url().startsWith(url)) await page.goto(`${url}/`);
-  const card = page.locator('.product-card').filter({ has: page.locator(`a[href="/products/${productId}"]`) });
-  await card.getByLabel('Quantity', { exact: true }).fill(String(quantity));
-  await Promise.all([
-    page.waitForURL(`${url}/basket`),
-    card.getByRole('button', { name: /^Add to basket/ }).click(),
-  ]);
+/** Escapes a string for use in a RegExp. */
+function literal(text) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** Add a product from /products/{id}. */
+/** The catalogue card of a product on /. */
+export function catalogueCard(page, productId) {
+  return page.locator('.product-card').filter({ has: page.locator(`a[href="/products/${productId}"]`) });
+}
+
+/**
+ * Add a product from its catalogue card on /: the shop comes back to the card, with a
+ * message naming the product. Ends on /basket, as the callers expect.
+ */
+export async function addFromCatalogue(page, url, productId, quantity = 1) {
+  if (new URL(page.url()).pathname !== '/' || !page.url().startsWith(url)) await page.goto(`${url}/`);
+  const card = catalogueCard(page, productId);
+  await card.getByLabel(/^Quantity of /).fill(String(quantity));
+  await Promise.all([
+    page.waitForURL(new RegExp(`^${literal(url)}/#product-${productId}$`)),
+    card.getByRole('button', { name: /^Add to basket/ }).click(),
+  ]);
+  await page.locator('.flash', { hasText: /^Added / }).waitFor();
+  await page.goto(`${url}/basket`);
+}
+
+/** Add a product from /products/{id}: back to that page, then on to /basket. */
 export async function addFromProductPage(page, url, productId, quantity = 1) {
   await page.goto(`${url}/products/${productId}`);
-  await page.getByLabel('Quantity', { exact: true }).fill(String(quantity));
+  await page.getByLabel(/^Quantity of /).fill(String(quantity));
   await Promise.all([
-    page.waitForURL(`${url}/basket`),
+    page.waitForURL(`${url}/products/${productId}#product-${productId}`),
     page.getByRole('button', { name: /^Add to basket/ }).click(),
   ]);
+  await page.locator('.flash', { hasText: /^Added / }).waitFor();
+  await page.goto(`${url}/basket`);
 }
 
 /** The basket lines shown on /basket, sorted by name: [{ name, quantity }]. */

@@ -49,6 +49,9 @@ test(
     await tabTo(page, (f) => f.id === 'card-qty-2', 'the teapot quantity');
     await page.keyboard.press('ArrowUp');
     await tabTo(page, (f) => f.tag === 'button' && f.text.startsWith('Add to basket'), 'Add to basket');
+    // Back at the teapot's card; the message there links to the basket.
+    await Promise.all([page.waitForURL(`${url}/#product-2`), page.keyboard.press('Enter')]);
+    await tabTo(page, (f) => f.href === '/basket' && f.text === 'View your basket', 'View your basket');
     await Promise.all([page.waitForURL(`${url}/basket`), page.keyboard.press('Enter')]);
     assert.deepEqual(await basketLines(page), [{ name: 'Stoneware Teapot', quantity: 2 }]);
 
@@ -86,10 +89,11 @@ test(
     await page.goto(`${url}/`);
 
     const card = (id) => page.locator('.product-card').filter({ has: page.locator(`a[href="/products/${id}"]`) });
-    await card(5).getByLabel('Quantity', { exact: true }).fill('2');
-    await Promise.all([page.waitForURL(`${url}/basket`), card(5).getByRole('button', { name: /^Add to basket/ }).click()]);
+    await card(5).getByLabel('Quantity of Oak Chopping Board').fill('2');
+    await Promise.all([page.waitForURL(`${url}/#product-5`), card(5).getByRole('button', { name: /^Add to basket/ }).click()]);
     await page.goto(`${url}/products/3`);
-    await Promise.all([page.waitForURL(`${url}/basket`), page.getByRole('button', { name: /^Add to basket/ }).click()]);
+    await Promise.all([page.waitForURL(`${url}/products/3#product-3`), page.getByRole('button', { name: /^Add to basket/ }).click()]);
+    await Promise.all([page.waitForURL(`${url}/basket`), page.getByRole('link', { name: 'View your basket' }).click()]);
     assert.deepEqual(await basketLines(page), [
       { name: 'Linen Tea Towel', quantity: 1 },
       { name: 'Oak Chopping Board', quantity: 2 },

@@ -2,6 +2,7 @@
 // (The README's screenshots of these pages come from scripts/screenshots.)
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { assertAccessible } from '../lib/axe.mjs';
 import { PHONE, closeQuietly, launchBrowser } from '../lib/browser.mjs';
 import { TEST_TIMEOUT } from '../lib/harness.mjs';
 import { prepareOrders, walk } from '../lib/pages.mjs';
@@ -46,5 +47,7 @@ test('no page scrolls sideways at phone width and every image has a text alterna
     assert.deepEqual(m.noAlt, [], `${name}: images without alt`);
     assert.deepEqual(m.unlabelled, [], `${name}: form fields without a label`);
   });
-  assert.equal(seen.length, 10);
+  assert.equal(seen.length, 12);
+  // Every page walked (and those the orders were placed through) passes axe-core.
+  await assertAccessible(browser, server.url);
 });

@@ -30,6 +30,8 @@ pub struct Settings {
     pub catalogue_max_age: Duration,
     /// Order emails: `TROLLEY_SMTP_URL`, `TROLLEY_MAIL_FROM`, `TROLLEY_PUBLIC_URL`.
     pub mail: MailSettings,
+    /// `TROLLEY_TIMEZONE`: the zone times are shown in (an IANA name).
+    pub timezone: chrono_tz::Tz,
 }
 
 /// A bad configuration value: names the variable and says what is wrong.
@@ -102,7 +104,6 @@ impl Settings {
             get("TROLLEY_MAIL_FROM"),
             get("TROLLEY_PUBLIC_URL"),
         )?;
-
         Ok(Self {
             database_url,
             addr,
@@ -117,6 +118,7 @@ impl Settings {
             static_dir,
             catalogue_max_age: Duration::from_secs(1),
             mail,
+            timezone: parse_timezone(get("TROLLEY_TIMEZONE"))?,
         })
     }
 }
@@ -169,6 +171,19 @@ fn parse_number<T: std::str::FromStr + PartialOrd>(
         .ok_or_else(|| ConfigError::new(variable, expected))
 }
 
+/// `TROLLEY_TIMEZONE`: an IANA zone name; Europe/London when unset.
+fn parse_timezone(value: Option<String>) -> Result<chrono_tz::Tz, ConfigError> {
+    let Some(name) = value else {
+        return Ok(chrono_tz::Europe::London);
+    };
+    name.trim().parse().map_err(|_| {
+        ConfigError::new(
+            "TROLLEY_TIMEZONE",
+            "expected a time zone name such as Europe/London or UTC",
+        )
+    })
+}
+
 fn parse_bool(variable: &'static str, value: Option<String>) -> Result<Option<bool>, ConfigError> {
     let Some(value) = value else { return Ok(None) };
     match value.trim().to_ascii_lowercase().as_str() {
@@ -205,6 +220,7 @@ mod tests {
         assert!(!settings.cookie_secure);
         assert!(settings.demo_data);
         assert!(settings.secret_key.is_none());
+        assert_eq!(settings.timezone, chrono_tz::Europe::London);
     }
 
     #[test]
@@ -226,6 +242,7 @@ mod tests {
             ("TROLLEY_SMTP_URL", "mail.example:25"),
             ("TROLLEY_MAIL_FROM", "not an address"),
             ("TROLLEY_PUBLIC_URL", "shop.example"),
+            ("TROLLEY_TIMEZONE", "Mars/Olympus"),
         ] {
             let error = settings(&[(variable, value)]).expect_err(value);
             assert_eq!(error.variable, variable, "{value}");

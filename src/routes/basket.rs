@@ -4,6 +4,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
+use super::return_to;
 use super::views::BasketView;
 use crate::db::models::basket::{self, ChangeOutcome, LineChange};
 use crate::db::models::product::Product;
@@ -39,6 +40,8 @@ pub async fn show(
 pub struct AddFields {
     product_id: Option<String>,
     quantity: Option<String>,
+    /// The page the form is on, to go back to (see [`return_to::local_path`]).
+    next: Option<String>,
 }
 
 /// What the add form asks for.
@@ -60,27 +63,37 @@ impl TryFrom<AddFields> for AddLine {
     }
 }
 
+/// Adds to the basket, then goes back to the page the form was on (the basket when it
+/// does not say); a refusal answers 409 with that page.
 pub async fn add(
+    req: HttpRequest,
     state: web::Data<AppState>,
     session: TypedSession,
     form: Form<AddFields>,
 ) -> Result<HttpResponse, AppError> {
+    let mut fields = form.into_inner();
+    let next = return_to::local_path(fields.next.take().as_deref());
     let AddLine {
         product_id,
         quantity,
-    } = form.into_inner().try_into()?;
-    change_line(
-        &state,
-        &session,
-        product_id,
-        LineChange::Add(quantity.get()),
-    )
-    .await?;
+    } = fields.try_into()?;
+    let change = LineChange::Add(quantity.get());
+    match change_line(&state, &session, product_id, change).await {
+        Err(AppError::Conflict(message)) => {
+            let next = next.as_deref();
+            return return_to::refused_page(req, state, next, product_id.get(), message).await;
+        }
+        result => result?,
+    }
+    let name = return_to::product_name(&state, product_id.get())
+        .await?
+        .unwrap_or_else(|| "the product".to_owned());
     let message = match quantity.get() {
-        1 => "Added to your basket.".to_owned(),
-        n => format!("Added {n} to your basket."),
+        1 => format!("Added the {name} to your basket."),
+        n => format!("Added {n} of the {name} to your basket."),
     };
-    Ok(state.redirect_with("/basket", &Flash::info(message)))
+    let location = return_to::after_add(next.as_deref(), product_id.get());
+    Ok(state.redirect_with(&location, &Flash::info(message).with_basket_link()))
 }
 
 /// The fields of a basket line's update and remove forms.
@@ -98,7 +111,10 @@ impl TryFrom<SetFields> for Quantity {
     }
 }
 
+/// Sets a basket line (0 removes it), back to the basket; a refusal answers 409 with the
+/// basket, the line marked.
 pub async fn set(
+    req: HttpRequest,
     state: web::Data<AppState>,
     session: TypedSession,
     form: Form<SetFields>,
@@ -106,18 +122,22 @@ pub async fn set(
 ) -> Result<HttpResponse, AppError> {
     let product_id = ProductId::parse(&path).map_err(|_| AppError::NotFound)?;
     let quantity = Quantity::try_from(form.into_inner())?;
+    let name = return_to::product_name(&state, product_id.get()).await?;
+    let name = name.as_deref().unwrap_or("product");
     if quantity.get() == 0 {
         remove_line(&state, &session, product_id).await?;
-        return Ok(state.redirect_with("/basket", &Flash::info("Removed from your basket.")));
+        let message = format!("Removed the {name} from your basket.");
+        return Ok(state.redirect_with("/basket", &Flash::info(message)));
     }
-    change_line(
-        &state,
-        &session,
-        product_id,
-        LineChange::Set(quantity.get()),
-    )
-    .await?;
-    Ok(state.redirect_with("/basket", &Flash::info("Your basket is updated.")))
+    let change = LineChange::Set(quantity.get());
+    match change_line(&state, &session, product_id, change).await {
+        Err(AppError::Conflict(message)) => {
+            return return_to::refused_page(req, state, None, product_id.get(), message).await;
+        }
+        result => result?,
+    }
+    let message = format!("Updated the {name}: {} in your basket.", quantity.get());
+    Ok(state.redirect_with("/basket", &Flash::info(message)))
 }
 
 /// Applies one change to the shopper's basket (see [`basket::apply_change`]). The

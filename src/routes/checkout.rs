@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
 
 use serde::Deserialize;
 
@@ -13,7 +13,7 @@ use crate::db::models::order::{self, Placement, ShortLine};
 use crate::db::models::unix_now;
 use crate::domain::{CustomerDetails, FieldErrors, OrderToken};
 use crate::session::TypedSession;
-use crate::web::{csrf, see_other, AppError, AppState, Flash, UncheckedForm};
+use crate::web::{csrf, see_other, AppError, AppState, Flash, PageNotice, UncheckedForm};
 
 async fn basket_lines(
     state: &AppState,
@@ -89,7 +89,6 @@ pub async fn form(
 struct Typed<'a> {
     values: BTreeMap<&'a str, &'a str>,
     errors: FieldErrors,
-    notice: Option<&'a str>,
 }
 
 impl<'a> Typed<'a> {
@@ -123,7 +122,6 @@ fn render_form(
     context.insert("order_token", &order_token);
     context.insert("values", &typed.values);
     context.insert("errors", &typed.errors);
-    context.insert("notice", &typed.notice);
     state.render(req, status, "checkout.html", context)
 }
 
@@ -162,11 +160,7 @@ pub async fn submit(
     let fields = form.fields;
     let token = OrderToken::parse(&fields.order_token);
     if let Some(token) = token {
-        let existing = state
-            .db
-            .run(move |conn| Ok::<_, AppError>(order::find_by_token(conn, token)?))
-            .await?;
-        if existing.is_some() {
+        if already_placed(&state, token).await? {
             return Ok(see_other(&receipt_location(token)));
         }
     }
@@ -174,7 +168,10 @@ pub async fn submit(
     csrf::verify(&req, &state.cookie_key, form.csrf_token.as_deref())?;
     let customer = match CustomerDetails::try_from(&fields) {
         Ok(customer) => customer,
-        Err(errors) => return invalid_details(&req, &state, &session, &fields, errors).await,
+        Err(errors) => {
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            return form_again(&req, &state, &session, &fields, status, errors).await;
+        }
     };
     let (Some(token), Some(basket)) = (token, session.basket_id()) else {
         return Ok(stale_form(&state));
@@ -193,28 +190,72 @@ pub async fn submit(
         })
         .await?;
     match placement {
-        Placement::Placed => {
-            state.catalogue.invalidate();
-            session.purge();
-            let mut response = see_other(&receipt_location(token));
-            response
-                .add_cookie(&csrf::removal_cookie())
-                .map_err(AppError::internal)?;
-            Ok(response)
-        }
+        Placement::Placed => placed(&state, &session, token),
         Placement::AlreadyPlaced => Ok(see_other(&receipt_location(token))),
         Placement::EmptyBasket => Ok(empty_basket(&state)),
-        Placement::BasketChanged => basket_changed(&req, &state, &session, &fields).await,
-        Placement::OutOfStock(short) => Err(out_of_stock(&short)),
+        // 409: the form again, with the basket as it is now (the short lines marked), its
+        // new version and the message at the top. Nothing was ordered.
+        Placement::BasketChanged => {
+            let message = "Your basket changed since this page was shown, so nothing was \
+                 ordered. Please check your basket below and place the order again.";
+            refused(&req, &state, &session, &fields, message.to_owned()).await
+        }
+        Placement::OutOfStock(short) => {
+            refused(&req, &state, &session, &fields, out_of_stock(&short)).await
+        }
     }
 }
 
-/// 422: the form again, with the messages and the values typed.
-async fn invalid_details(
+/// Rule 4: the session destroyed (its CSRF token with it), then the receipt.
+fn placed(
+    state: &AppState,
+    session: &TypedSession,
+    token: OrderToken,
+) -> Result<HttpResponse, AppError> {
+    state.catalogue.invalidate();
+    session.purge();
+    let mut response = see_other(&receipt_location(token));
+    response
+        .add_cookie(&csrf::removal_cookie())
+        .map_err(AppError::internal)?;
+    Ok(response)
+}
+
+/// Whether an order was placed with this token already (the back button, the double
+/// click): then its receipt is the answer, whatever else the request says.
+async fn already_placed(state: &AppState, token: OrderToken) -> Result<bool, AppError> {
+    let existing = state
+        .db
+        .run(move |conn| Ok::<_, AppError>(order::find_by_token(conn, token)?))
+        .await?;
+    Ok(existing.is_some())
+}
+
+/// 409: the form again, with `message` at the top of the page.
+async fn refused(
     req: &HttpRequest,
     state: &AppState,
     session: &TypedSession,
     fields: &CheckoutFields,
+    message: String,
+) -> Result<HttpResponse, AppError> {
+    req.extensions_mut().insert(PageNotice {
+        message,
+        product_id: 0,
+        here: "/checkout".to_owned(),
+    });
+    let status = StatusCode::CONFLICT;
+    form_again(req, state, session, fields, status, FieldErrors::new()).await
+}
+
+/// The form again with the values typed: 422 with the fields' messages, or 409 when the
+/// stock ran short.
+async fn form_again(
+    req: &HttpRequest,
+    state: &AppState,
+    session: &TypedSession,
+    fields: &CheckoutFields,
+    status: StatusCode,
     errors: FieldErrors,
 ) -> Result<HttpResponse, AppError> {
     let lines = basket_lines(state, session).await?;
@@ -222,44 +263,11 @@ async fn invalid_details(
         errors,
         ..Typed::from_fields(fields)
     };
-    render_form(
-        req,
-        state,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        lines,
-        fields.order_token.clone(),
-        typed,
-    )
+    render_form(req, state, status, lines, fields.order_token.clone(), typed)
 }
 
-/// 409: the basket changed since the form was shown (another tab); the form again with
-/// the basket as it is now and its new version. Nothing was ordered.
-async fn basket_changed(
-    req: &HttpRequest,
-    state: &AppState,
-    session: &TypedSession,
-    fields: &CheckoutFields,
-) -> Result<HttpResponse, AppError> {
-    let lines = basket_lines(state, session).await?;
-    let typed = Typed {
-        notice: Some(
-            "Your basket changed since this page was shown, so nothing was ordered. \
-             Please check your basket below and place the order again.",
-        ),
-        ..Typed::from_fields(fields)
-    };
-    render_form(
-        req,
-        state,
-        StatusCode::CONFLICT,
-        lines,
-        fields.order_token.clone(),
-        typed,
-    )
-}
-
-/// 409: the lines there is not enough stock for; nothing was ordered.
-fn out_of_stock(short: &[ShortLine]) -> AppError {
+/// The lines there is not enough stock for; nothing was ordered.
+fn out_of_stock(short: &[ShortLine]) -> String {
     let lines: Vec<String> = short
         .iter()
         .map(|line| match line.in_stock {
@@ -267,11 +275,11 @@ fn out_of_stock(short: &[ShortLine]) -> AppError {
             n => format!("{} ({} wanted, {n} left)", line.name, line.wanted),
         })
         .collect();
-    AppError::Conflict(format!(
+    format!(
         "Sorry, there is not enough stock for: {}. Nothing was ordered; please change \
          your basket and try again.",
         lines.join("; ")
-    ))
+    )
 }
 
 fn stale_form(state: &AppState) -> HttpResponse {

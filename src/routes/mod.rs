@@ -6,6 +6,7 @@ mod catalogue;
 mod checkout;
 mod health;
 mod orders;
+mod return_to;
 pub(crate) mod views;
 
 use actix_web::http::header;

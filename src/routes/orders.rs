@@ -37,7 +37,7 @@ pub async fn receipt(
     let email = email.filter(|_| state.settings.mail.smtp_url.is_some());
     let lines: Vec<OrderLineView> = lines.into_iter().map(OrderLineView::from).collect();
     let mut context = tera::Context::new();
-    context.insert("order", &OrderView::from(order));
+    context.insert("order", &OrderView::new(order, state.settings.timezone));
     context.insert("lines", &lines);
     context.insert("email_kind", &email.map(|kind| kind.as_str()));
     context.insert("basket_count", &count);

@@ -1,5 +1,7 @@
 //! What the templates see: plain serialisable views of the models, with money formatted.
 
+use chrono::{NaiveDateTime, TimeZone};
+use chrono_tz::Tz;
 use serde::Serialize;
 
 use crate::db::models::basket::{self, BasketLine};
@@ -56,6 +58,8 @@ pub struct BasketLineView {
     pub quantity: i32,
     pub line_total: Money,
     pub max_quantity: i32,
+    /// What is left in stock now, when that is less than the line asks for.
+    pub stock_left: i32,
     pub short: bool,
 }
 
@@ -75,7 +79,9 @@ impl BasketView {
                 product_id: line.product_id,
                 unit_price: line.unit_price(),
                 line_total: line.line_total(),
-                max_quantity: line.stock.clamp(line.quantity, Quantity::MAX),
+                // The most the shopper can have is what is left, never their own quantity.
+                max_quantity: line.stock.clamp(0, Quantity::MAX),
+                stock_left: line.stock.max(0),
                 short: line.stock < line.quantity,
                 quantity: line.quantity,
                 name: line.name,
@@ -103,8 +109,16 @@ pub struct OrderView {
     pub created_at: String,
 }
 
-impl From<Order> for OrderView {
-    fn from(order: Order) -> Self {
+/// A moment as the shop's people read it: in the shop's time zone, the zone named
+/// ("3 March 2026, 14:05 GMT").
+pub fn shown_time(at: NaiveDateTime, zone: Tz) -> String {
+    zone.from_utc_datetime(&at)
+        .format("%-d %B %Y, %H:%M %Z")
+        .to_string()
+}
+
+impl OrderView {
+    pub fn new(order: Order, zone: Tz) -> Self {
         Self {
             id: order.id,
             number: order.number().to_string(),
@@ -114,7 +128,7 @@ impl From<Order> for OrderView {
             customer_name: order.customer_name,
             customer_email: order.customer_email,
             customer_address: order.customer_address,
-            created_at: order.created_at.format("%-d %B %Y, %H:%M UTC").to_string(),
+            created_at: shown_time(order.created_at, zone),
         }
     }
 }

@@ -99,7 +99,7 @@ fn has_state(session: &Session) -> bool {
 }
 
 /// The token bound to this session, if any.
-fn bound(session: &Session) -> Option<String> {
+pub fn bound(session: &Session) -> Option<String> {
     session.get::<String>(SESSION_KEY).ok().flatten()
 }
 

@@ -8,9 +8,11 @@ use actix_web::http::StatusCode;
 use actix_web::middleware::Next;
 use actix_web::{web, HttpResponse};
 
+use super::errors::ErrorLayout;
 use super::errors::{add_retry_after, ErrorMessage, PlainAnswer};
 use super::headers::add_security_headers;
 use super::state::AppState;
+use super::visitor::error_layout;
 use crate::session_store;
 
 fn is_html(response: &ServiceResponse<impl MessageBody>) -> bool {
@@ -59,7 +61,8 @@ pub async fn error_pages(
         .map(|message| message.0.clone())
         .unwrap_or_else(|| default_message(status).to_owned());
     let (request, original) = response.into_parts();
-    let mut page = error_page(state.as_deref(), status, &message);
+    let layout = error_layout(state.as_deref(), &request).await;
+    let mut page = error_page(state.as_deref(), status, &message, &layout);
     // Keep what the original answer said about itself (cookies, Allow, Retry-After).
     for (name, value) in original.headers() {
         if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
@@ -88,7 +91,12 @@ fn middleware_failure(
     } else {
         log::error!("request failed in middleware: {error:?}");
     }
-    let mut page = error_page(state, status, default_message(status));
+    let mut page = error_page(
+        state,
+        status,
+        default_message(status),
+        &ErrorLayout::default(),
+    );
     add_retry_after(status, page.headers_mut());
     // This answer bypasses the outer middleware, the security headers' included.
     add_security_headers(page.headers_mut());
@@ -96,8 +104,13 @@ fn middleware_failure(
 }
 
 /// The site's error page, or plain text when even that cannot be rendered.
-fn error_page(state: Option<&AppState>, status: StatusCode, message: &str) -> HttpResponse {
-    let mut page = match state.map(|state| state.render_error(status, message)) {
+fn error_page(
+    state: Option<&AppState>,
+    status: StatusCode,
+    message: &str,
+    layout: &ErrorLayout,
+) -> HttpResponse {
+    let mut page = match state.map(|state| state.render_error(status, message, layout)) {
         Some(Ok(html)) => HttpResponse::build(status)
             .content_type("text/html; charset=utf-8")
             .body(html),

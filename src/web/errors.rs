@@ -83,6 +83,34 @@ pub(super) fn add_retry_after(status: StatusCode, headers: &mut HeaderMap) {
     }
 }
 
+/// The layout an error page is drawn in, and what its header shows.
+#[derive(Debug, Clone, Default)]
+pub struct ErrorLayout {
+    pub admin_area: bool,
+    pub admin: Option<String>,
+    pub basket_count: i64,
+    pub csrf_token: Option<String>,
+}
+
+/// An error page's heading and title: what happened, in words.
+pub(super) fn error_title(status: StatusCode) -> &'static str {
+    match status {
+        StatusCode::BAD_REQUEST => "Request not understood",
+        StatusCode::UNAUTHORIZED => "Not logged in",
+        StatusCode::FORBIDDEN => "Not allowed",
+        StatusCode::NOT_FOUND => "Page not found",
+        StatusCode::METHOD_NOT_ALLOWED => "Request not allowed here",
+        StatusCode::CONFLICT => "That could not be done",
+        StatusCode::PAYLOAD_TOO_LARGE => "Request too large",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "Content not accepted",
+        StatusCode::UNPROCESSABLE_ENTITY => "Details not accepted",
+        StatusCode::TOO_MANY_REQUESTS => "Too many attempts",
+        StatusCode::SERVICE_UNAVAILABLE => "Shop briefly unavailable",
+        status if status.is_server_error() => "Something went wrong",
+        _ => "Request not completed",
+    }
+}
+
 /// Marks an error answer that must go out as it is (the health check's plain `unavailable`).
 #[derive(Debug, Clone, Copy)]
 pub struct PlainAnswer;

@@ -25,6 +25,9 @@ pub enum Level {
 pub struct Flash {
     pub level: Level,
     pub text: String,
+    /// Whether the message ends with a link to the basket ("View your basket").
+    #[serde(default)]
+    pub basket_link: bool,
 }
 
 impl Flash {
@@ -32,6 +35,15 @@ impl Flash {
         Self {
             level: Level::Info,
             text: text.into(),
+            basket_link: false,
+        }
+    }
+
+    /// The message with a link to the basket after it.
+    pub fn with_basket_link(self) -> Self {
+        Self {
+            basket_link: true,
+            ..self
         }
     }
 
@@ -39,6 +51,7 @@ impl Flash {
         Self {
             level: Level::Error,
             text: text.into(),
+            basket_link: false,
         }
     }
 

@@ -10,9 +10,11 @@ pub mod flash;
 pub mod form;
 pub mod headers;
 mod state;
+mod visitor;
 
 pub use error_pages::error_pages;
 pub use errors::{AppError, PlainAnswer};
 pub use flash::{see_other, Flash};
 pub use form::{Form, NoFields, UncheckedForm, MAX_FORM_BYTES};
-pub use state::{password_check_permits, AppState};
+pub use state::{password_check_permits, AppState, PageNotice};
+pub use visitor::Visitor;

@@ -7,15 +7,26 @@ use actix_web::cookie::time::Duration;
 use actix_web::cookie::Key;
 use actix_web::http::header;
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse};
 
 use super::csrf::CsrfToken;
-use super::errors::AppError;
+use super::errors::{error_title, AppError, ErrorLayout};
 use super::flash::{self, Flash};
+
 use crate::catalogue::CatalogueCache;
 use crate::config::Settings;
 use crate::db::models::unix_now;
 use crate::db::Db;
+
+/// The message for a page drawn in answer to a refused change (a 409 that shows the
+/// page the shopper was on): shown at the top like a flash message, with the product's
+/// line or form marked. `here` is the page's own path, for the forms' `next` fields.
+#[derive(Debug, Clone)]
+pub struct PageNotice {
+    pub message: String,
+    pub product_id: i64,
+    pub here: String,
+}
 
 /// Built once at start-up (see `startup::prepare`), outside the server's worker factory.
 pub struct AppState {
@@ -49,7 +60,20 @@ impl AppState {
         let csrf = CsrfToken::for_request(req, &self.cookie_key);
         context.insert("csrf_token", csrf.value());
         let flash = Flash::from_request(req, &self.cookie_key);
-        context.insert("flash", &flash);
+        let notice = req.extensions().get::<PageNotice>().cloned();
+        match &notice {
+            Some(notice) => {
+                context.insert("flash", &Flash::error(notice.message.clone()));
+                context.insert("marked_product", &notice.product_id);
+                context.insert("here", &notice.here);
+            }
+            None => {
+                context.insert("flash", &flash);
+                context.insert("marked_product", &0);
+                let here = req.uri().path_and_query().map_or("/", |path| path.as_str());
+                context.insert("here", here);
+            }
+        }
         let html = self.templates.render(template, &context)?;
         let mut response = HttpResponse::build(status);
         response
@@ -70,12 +94,25 @@ impl AppState {
     }
 
     /// The error page's HTML, for the error-pages middleware.
-    pub fn render_error(&self, status: StatusCode, message: &str) -> Result<String, tera::Error> {
+    pub fn render_error(
+        &self,
+        status: StatusCode,
+        message: &str,
+        layout: &ErrorLayout,
+    ) -> Result<String, tera::Error> {
         let mut context = tera::Context::new();
         context.insert("status", &status.as_u16());
-        context.insert("title", status.canonical_reason().unwrap_or("Error"));
+        context.insert("title", error_title(status));
         context.insert("message", message);
-        self.templates.render("error.html", &context)
+        context.insert("basket_count", &layout.basket_count);
+        context.insert("admin", &layout.admin);
+        context.insert("csrf_token", layout.csrf_token.as_deref().unwrap_or(""));
+        let template = if layout.admin_area {
+            "admin/error.html"
+        } else {
+            "error.html"
+        };
+        self.templates.render(template, &context)
     }
 
     /// 303 See Other to `location`, with a message for the page there.

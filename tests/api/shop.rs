@@ -61,8 +61,9 @@ async fn adding_merges_lines_and_the_basket_shows_totals() {
     assert!(page.body.contains("£28.50"), "3 × £9.50");
     assert!(page.body.contains("£60.50"), "total");
     assert!(
-        page.body.contains("Added to your basket."),
-        "the flash message"
+        page.body
+            .contains("Added the Stoneware Teapot to your basket."),
+        "the flash message names the product"
     );
 }
 
@@ -88,7 +89,13 @@ async fn setting_a_line_changes_it_and_zero_removes_it() {
     let page = browser.get("/basket").await;
 
     assert!(page.body.contains("£38.00"), "4 × £9.50");
-    assert!(!page.body.contains("Stoneware Teapot"));
+    assert!(
+        !page.body.contains(&format!("id=\"qty-{TEAPOT}\"")),
+        "no teapot line"
+    );
+    assert!(page
+        .body
+        .contains("Removed the Stoneware Teapot from your basket."));
     assert_eq!(app.count("basket_items"), 1);
 }
 

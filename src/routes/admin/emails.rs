@@ -7,6 +7,7 @@ use chrono::Utc;
 use serde::{Deserialize, Serialize};
 
 use crate::db::models::outbox::{self, OutboxEmail};
+use crate::routes::views::shown_time;
 use crate::session::AdminIdentity;
 use crate::web::{AppError, AppState, Flash, Form, NoFields};
 
@@ -31,18 +32,16 @@ struct EmailView {
     sent_at: Option<String>,
 }
 
-const TIME_FORMAT: &str = "%-d %B %Y, %H:%M UTC";
-
-impl From<OutboxEmail> for EmailView {
-    fn from(row: OutboxEmail) -> Self {
+impl EmailView {
+    fn new(row: OutboxEmail, zone: chrono_tz::Tz) -> Self {
         Self {
             id: row.id,
             number: row.email().number.to_string(),
             order_id: row.order_id,
             state: row.state.as_str(),
             attempts: row.attempts,
-            created_at: row.created_at.format(TIME_FORMAT).to_string(),
-            sent_at: row.sent_at.map(|at| at.format(TIME_FORMAT).to_string()),
+            created_at: shown_time(row.created_at, zone),
+            sent_at: row.sent_at.map(|at| shown_time(at, zone)),
             to: row.to_address,
             subject: row.subject,
             last_error: row.last_error,
@@ -77,7 +76,10 @@ pub async fn list(
         })
         .await?;
     let pages = ((count + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
-    let emails: Vec<EmailView> = rows.into_iter().map(EmailView::from).collect();
+    let emails: Vec<EmailView> = rows
+        .into_iter()
+        .map(|row| EmailView::new(row, state.settings.timezone))
+        .collect();
     let mut context = tera::Context::new();
     context.insert("admin", &admin.username);
     context.insert("emails", &emails);

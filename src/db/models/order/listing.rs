@@ -91,14 +91,18 @@ pub fn summary(conn: &mut DbConnection, filter: &OrderFilter) -> QueryResult<(i6
         .first(conn)
 }
 
-/// (placed at, total in pence) of the orders placed since `since`, cancelled ones left out.
+/// (placed at, total in pence) of the orders matching `filter` placed since `since`; with
+/// no status in the filter, cancelled ones are left out.
 pub fn placed_since(
     conn: &mut DbConnection,
+    filter: &OrderFilter,
     since: NaiveDateTime,
 ) -> QueryResult<Vec<(NaiveDateTime, i64)>> {
-    orders::table
-        .filter(orders::created_at.ge(since))
-        .filter(orders::status.ne(OrderStatus::Cancelled.as_str()))
+    let mut query = filtered(filter).filter(orders::created_at.ge(since));
+    if filter.status.is_none() {
+        query = query.filter(orders::status.ne(OrderStatus::Cancelled.as_str()));
+    }
+    query
         .select((orders::created_at, orders::total_pence))
         .load(conn)
 }

@@ -46,13 +46,16 @@ pub async fn csv(
             Ok::<_, AppError>((orders, counts.concat()))
         })
         .await?;
+    // The file is named for the shop's day it was taken, so that downloads do not collide.
+    let today = chrono::Utc::now().with_timezone(&state.settings.timezone);
+    let disposition = format!(
+        "attachment; filename=\"trolley-orders-{}.csv\"",
+        today.format("%Y-%m-%d")
+    );
     let body = write_csv(&orders, &items_per_order(counts)).map_err(AppError::internal)?;
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            "attachment; filename=\"orders.csv\"",
-        ))
+        .insert_header((header::CONTENT_DISPOSITION, disposition))
         .body(body))
 }
 
@@ -63,7 +66,7 @@ fn write_csv(orders: &[Order], items: &BTreeMap<i64, i64>) -> anyhow::Result<Vec
     for order in orders {
         let record = [
             order.number().to_string(),
-            order.created_at.format("%Y-%m-%d %H:%M:%S").to_string(),
+            order.created_at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
             order.status.as_str().to_owned(),
             order.customer_name.clone(),
             order.customer_email.clone(),

@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use crate::db::models::order::{self, StatusChange};
 use crate::domain::{OrderNumber, OrderStatus};
-use crate::routes::views::{OrderLineView, OrderView};
+use crate::routes::views::{shown_time, OrderLineView, OrderView};
 use crate::session::AdminIdentity;
 use crate::web::form::required;
 use crate::web::{AppError, AppState, Flash, Form};
@@ -45,21 +45,51 @@ pub async fn detail(
                 ("from", event.from_status),
                 ("to", event.to_status),
                 ("by", event.admin_username),
-                (
-                    "at",
-                    event.created_at.format("%-d %B %Y, %H:%M UTC").to_string(),
-                ),
+                ("at", shown_time(event.created_at, state.settings.timezone)),
             ])
         })
         .collect();
     let lines: Vec<OrderLineView> = lines.into_iter().map(OrderLineView::from).collect();
     let mut context = tera::Context::new();
     context.insert("admin", &admin.username);
-    context.insert("order", &OrderView::from(found));
+    context.insert("order", &OrderView::new(found, state.settings.timezone));
     context.insert("lines", &lines);
     context.insert("events", &events);
     context.insert("can_change", &can_change);
     state.render(&req, StatusCode::OK, "admin/order.html", context)
+}
+
+/// The page that asks before an order is cancelled: the order, its customer and the
+/// stock cancelling puts back. Its form makes the same POST as ever.
+pub async fn confirm_cancel(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    admin: web::ReqData<AdminIdentity>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id = parse_id(&path)?;
+    let (found, lines) = state
+        .db
+        .run(move |conn| {
+            let Some(found) = order::find(conn, id)? else {
+                return Err(AppError::NotFound);
+            };
+            Ok((found, order::lines(conn, id)?))
+        })
+        .await?;
+    if found.status != OrderStatus::Placed {
+        return Err(AppError::Conflict(format!(
+            "Order {} is {}: only a placed order can be cancelled.",
+            found.number(),
+            found.status
+        )));
+    }
+    let lines: Vec<OrderLineView> = lines.into_iter().map(OrderLineView::from).collect();
+    let mut context = tera::Context::new();
+    context.insert("admin", &admin.username);
+    context.insert("order", &OrderView::new(found, state.settings.timezone));
+    context.insert("lines", &lines);
+    state.render(&req, StatusCode::OK, "admin/cancel.html", context)
 }
 
 /// The status form's field: the status the order is to become.

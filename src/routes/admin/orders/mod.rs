@@ -9,7 +9,8 @@ use std::collections::BTreeMap;
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use chrono::Utc;
+use chrono::{NaiveDateTime, TimeZone, Utc};
+use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 use crate::db::models::order::{self, OrderFilter};
@@ -19,7 +20,7 @@ use crate::session::AdminIdentity;
 use crate::web::{AppError, AppState};
 
 pub use self::csv::csv;
-pub use detail::{change_status, detail};
+pub use detail::{change_status, confirm_cancel, detail};
 
 pub const PAGE_SIZE: i64 = 50;
 
@@ -86,6 +87,14 @@ fn items_per_order(counts: Vec<(i64, i32)>) -> BTreeMap<i64, i64> {
     items
 }
 
+/// The chart's figures with their times in the shop's zone, so that days are its days.
+fn local_times(placed: Vec<(NaiveDateTime, i64)>, zone: Tz) -> Vec<(NaiveDateTime, i64)> {
+    placed
+        .into_iter()
+        .map(|(at, pence)| (zone.from_utc_datetime(&at).naive_local(), pence))
+        .collect()
+}
+
 #[derive(Serialize)]
 struct Row {
     #[serde(flatten)]
@@ -101,8 +110,10 @@ pub async fn list(
 ) -> Result<HttpResponse, AppError> {
     let filter = params.filter()?;
     let page = params.page()?;
-    let today = Utc::now().date_naive();
-    let since = chart::since(today);
+    // The chart's days are the shop's days: a day's margin in UTC, bucketed locally.
+    let zone = state.settings.timezone;
+    let today = Utc::now().with_timezone(&zone).date_naive();
+    let since = chart::since(today) - chrono::Duration::days(1);
     let query_filter = filter.clone();
     let (orders, (count, total), counts, placed) = state
         .db
@@ -111,7 +122,7 @@ pub async fn list(
             let summary = order::summary(conn, &query_filter)?;
             let ids: Vec<i64> = orders.iter().map(|o| o.id).collect();
             let counts = order::item_counts(conn, &ids)?;
-            let placed = order::placed_since(conn, since)?;
+            let placed = order::placed_since(conn, &query_filter, since)?;
             Ok::<_, AppError>((orders, summary, counts, placed))
         })
         .await?;
@@ -120,7 +131,7 @@ pub async fn list(
         .into_iter()
         .map(|order| Row {
             items: items.get(&order.id).copied().unwrap_or(0),
-            order: OrderView::from(order),
+            order: OrderView::new(order, zone),
         })
         .collect();
     let pages = ((count + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
@@ -146,6 +157,6 @@ pub async fn list(
         &(page < pages).then(|| query_string(&filter, Some(page + 1))),
     );
     context.insert("csv_query", &query_string(&filter, None));
-    context.insert("chart", &chart::chart(&placed, today));
+    context.insert("chart", &chart::chart(&local_times(placed, zone), today));
     state.render(&req, StatusCode::OK, "admin/orders.html", context)
 }
