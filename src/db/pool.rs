@@ -12,7 +12,7 @@ use diesel::{Connection, RunQueryDsl};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
 use super::dialect::POSTGRES_TIMEOUTS;
-use super::health::{Health, Instrument, StatementCounter};
+use super::health::{Health, Instrument, ProbeQueue, StatementCounter};
 use super::{with_startup_lock, DbConnection, DbError};
 use crate::config::DatabaseUrl;
 
@@ -92,6 +92,7 @@ pub struct Db {
     pool: r2d2::Pool<Manager>,
     counter: Arc<StatementCounter>,
     health: Arc<Health>,
+    probes: Arc<ProbeQueue>,
 }
 
 impl Db {
@@ -115,6 +116,7 @@ impl Db {
             pool,
             counter,
             health,
+            probes: Arc::default(),
         }
     }
 
@@ -186,8 +188,13 @@ impl Db {
 
     /// The health check: one committed write to the one-row `health_probe` table. It
     /// fails when the database cannot be written (a read-only PostgreSQL, an immutable or
-    /// unwritable SQLite file, a full disk), not only when it cannot be read.
+    /// unwritable SQLite file, a full disk), not only when it cannot be read. Concurrent
+    /// checks share probes ([`ProbeQueue`]).
     pub async fn check_writable(&self) -> Result<(), DbError> {
+        self.probes.answer(self.write_probe()).await
+    }
+
+    async fn write_probe(&self) -> Result<(), DbError> {
         self.run(|conn| {
             diesel::sql_query(
                 "INSERT INTO health_probe (id, probes) VALUES (1, 1) \
