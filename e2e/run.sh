@@ -38,7 +38,8 @@ for tool in node npm; do
 done
 
 cd "$here"
-if [ ! -d node_modules/playwright-core ]; then
+# Installed again whenever package-lock.json is newer than what node_modules holds.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   # playwright-core ships no browser and downloads none; it drives the Chromium above.
   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
 fi

@@ -45,7 +45,7 @@ export async function prepareOrders(browser, url) {
 /**
  * Walks the pages the way a shopper and then an admin would, calling visit(name, page)
  * on each: catalogue, product, basket (2 items), checkout, receipt, a stock refusal (409),
- * not found, admin login, admin orders, the cancel confirmation, admin order.
+ * not found, admin login, admin orders, the cancel confirmation, admin order, the outbox.
  */
 export async function walk(browser, url, viewport, visit) {
   const shopper = await newContext(browser, { viewport });
@@ -92,6 +92,8 @@ export async function walk(browser, url, viewport, visit) {
     await visit('admin-order', adminPage);
     await adminPage.goto(`${url}/admin/orders/1`);
     await visit('admin-order', adminPage);
+    await adminPage.goto(`${url}/admin/emails`);
+    await visit('admin-emails', adminPage);
   } finally {
     await closeQuietly(shopper);
     await closeQuietly(admin);

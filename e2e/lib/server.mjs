@@ -15,7 +15,7 @@ export function binaryPath() {
   return path.resolve(bin);
 }
 
-function freePort() {
+export function freePort() {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.unref();
@@ -39,10 +39,10 @@ function within(promise, ms) {
 }
 
 /**
- * Start the server. Options: { sessionTtl: seconds }.
+ * Start the server. Options: { sessionTtl: seconds, smtpUrl: where order emails go }.
  * Returns { url, stop(), logs() }.
  */
-export async function startServer({ sessionTtl, timeoutMs = 30_000 } = {}) {
+export async function startServer({ sessionTtl, smtpUrl, timeoutMs = 30_000 } = {}) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'trolley-e2e-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -58,6 +58,10 @@ export async function startServer({ sessionTtl, timeoutMs = 30_000 } = {}) {
     RUST_LOG: 'warn',
   };
   if (sessionTtl !== undefined) env.TROLLEY_SESSION_TTL = String(sessionTtl);
+  if (smtpUrl !== undefined) {
+    env.TROLLEY_SMTP_URL = smtpUrl;
+    env.TROLLEY_PUBLIC_URL = url;
+  }
 
   // cwd is the temp dir so that no .env in the repo is read.
   const child = spawn(binaryPath(), ['serve'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
