@@ -9,6 +9,7 @@ mod common;
 mod api {
     mod admin;
     mod budget;
+    mod catalogue_pages;
     mod checkout;
     mod emails;
     mod faults;

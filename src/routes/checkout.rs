@@ -172,6 +172,11 @@ pub async fn submit(
         Placement::AlreadyPlaced => Ok(see_other(&receipt_location(token))),
         Placement::EmptyBasket => Ok(empty_basket(&state)),
         Placement::OutOfStock(short) => Err(out_of_stock(&short)),
+        Placement::Unavailable(names) => Err(AppError::Conflict(format!(
+            "Sorry, these are no longer available: {}. Nothing was ordered; please remove \
+             them from your basket and try again.",
+            names.join("; ")
+        ))),
     }
 }
 

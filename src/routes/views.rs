@@ -57,6 +57,8 @@ pub struct BasketLineView {
     pub line_total: Money,
     pub max_quantity: i32,
     pub short: bool,
+    /// Taken off sale since it was added: it can only be removed.
+    pub unavailable: bool,
 }
 
 #[derive(Serialize)]
@@ -76,7 +78,8 @@ impl BasketView {
                 unit_price: line.unit_price(),
                 line_total: line.line_total(),
                 max_quantity: line.stock.clamp(line.quantity, Quantity::MAX),
-                short: line.stock < line.quantity,
+                short: line.active && line.stock < line.quantity,
+                unavailable: !line.active,
                 quantity: line.quantity,
                 name: line.name,
                 image: line.image,

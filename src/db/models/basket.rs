@@ -21,6 +21,8 @@ pub struct BasketLine {
     pub unit_price_pence: i64,
     pub stock: i32,
     pub quantity: i32,
+    /// False when the product was taken off sale after it was added.
+    pub active: bool,
 }
 
 impl BasketLine {
@@ -48,22 +50,23 @@ pub enum LineChange {
     Set(i32),
 }
 
-// One statement each: the row is inserted only when the product exists and has the stock,
+// One statement each: the row is inserted only when the product exists, is on sale and has
+// the stock,
 // and merged only while the line stays within stock and 99. `$n` placeholders are
 // PostgreSQL's; SQLite reads them as `?n`.
 const ADD_SQL: &str = "INSERT INTO basket_items (basket_id, product_id, quantity) \
-     SELECT $1, p.id, $3 FROM products p WHERE p.id = $2 AND p.stock >= $3 \
+     SELECT $1, p.id, $3 FROM products p WHERE p.id = $2 AND p.active AND p.stock >= $3 \
      ON CONFLICT (basket_id, product_id) DO UPDATE \
      SET quantity = basket_items.quantity + excluded.quantity \
      WHERE basket_items.quantity + excluded.quantity <= 99 \
      AND basket_items.quantity + excluded.quantity <= \
-     (SELECT stock FROM products WHERE id = excluded.product_id)";
+     (SELECT stock FROM products WHERE id = excluded.product_id AND active)";
 
 const SET_SQL: &str = "INSERT INTO basket_items (basket_id, product_id, quantity) \
-     SELECT $1, p.id, $3 FROM products p WHERE p.id = $2 AND p.stock >= $3 \
+     SELECT $1, p.id, $3 FROM products p WHERE p.id = $2 AND p.active AND p.stock >= $3 \
      ON CONFLICT (basket_id, product_id) DO UPDATE \
      SET quantity = excluded.quantity \
-     WHERE excluded.quantity <= (SELECT stock FROM products WHERE id = excluded.product_id)";
+     WHERE excluded.quantity <= (SELECT stock FROM products WHERE id = excluded.product_id AND active)";
 
 /// Applies `change` to one line. Returns false, changing nothing, when the product is
 /// unknown or the line would pass its stock or 99. Fails with a foreign-key violation when
@@ -91,7 +94,7 @@ pub fn change_line(
 pub enum ChangeOutcome {
     /// The line is changed; `created` when a new basket row was made for it.
     Changed { basket: BasketId, created: bool },
-    /// Nothing changed: there is no such product.
+    /// Nothing changed: there is no such product on sale.
     UnknownProduct,
     /// Nothing changed: the line would need `wanted`, past the stock or 99.
     Refused { product: Product, wanted: i32 },
@@ -154,7 +157,7 @@ fn refusal(
     product_id: i64,
     change: LineChange,
 ) -> QueryResult<ChangeOutcome> {
-    let Some(product) = product::find(conn, product_id)? else {
+    let Some(product) = product::find_active(conn, product_id)? else {
         return Ok(ChangeOutcome::UnknownProduct);
     };
     let wanted = match change {
@@ -239,6 +242,7 @@ pub fn lines(conn: &mut DbConnection, basket: &BasketId) -> QueryResult<Vec<Bask
             products::price_pence,
             products::stock,
             basket_items::quantity,
+            products::active,
         ))
         .order(products::name)
         .load(conn)

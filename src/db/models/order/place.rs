@@ -29,6 +29,8 @@ pub enum Placement {
     AlreadyPlaced,
     EmptyBasket,
     OutOfStock(Vec<ShortLine>),
+    /// Products taken off sale since they were added (their names); nothing was ordered.
+    Unavailable(Vec<String>),
 }
 
 /// Why the placing transaction rolled back.
@@ -36,6 +38,7 @@ enum Abort {
     Db(diesel::result::Error),
     EmptyBasket,
     OutOfStock(Vec<ShortLine>),
+    Unavailable(Vec<String>),
 }
 
 impl From<diesel::result::Error> for Abort {
@@ -65,6 +68,7 @@ pub fn place(
         Err(Abort::Db(error)) => return Err(error),
         Err(Abort::EmptyBasket) => Placement::EmptyBasket,
         Err(Abort::OutOfStock(short)) => Placement::OutOfStock(short),
+        Err(Abort::Unavailable(names)) => Placement::Unavailable(names),
     };
     // A concurrent submit of the same form may have placed the order (and emptied the
     // basket, or taken the stock) while this one waited: then that order is the answer.
@@ -119,6 +123,14 @@ fn write_order(
     let lines = basket::lines(conn, basket_id)?;
     if lines.is_empty() {
         return Err(Abort::EmptyBasket);
+    }
+    let unavailable: Vec<String> = lines
+        .iter()
+        .filter(|line| !line.active)
+        .map(|line| line.name.clone())
+        .collect();
+    if !unavailable.is_empty() {
+        return Err(Abort::Unavailable(unavailable));
     }
     take_stock(conn, &lines)?;
     let insert_order = diesel::insert_into(orders::table)
