@@ -48,6 +48,14 @@ const TEMPLATES: &[(&str, &str)] = &[
         "admin/order.html",
         include_str!("../templates/admin/order.html"),
     ),
+    (
+        "admin/products.html",
+        include_str!("../templates/admin/products.html"),
+    ),
+    (
+        "admin/product.html",
+        include_str!("../templates/admin/product.html"),
+    ),
 ];
 
 pub fn load() -> Result<tera::Tera, tera::Error> {

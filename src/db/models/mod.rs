@@ -5,6 +5,7 @@ pub mod basket;
 pub mod order;
 pub mod outbox;
 pub mod product;
+pub mod product_admin;
 pub mod secret;
 pub mod session;
 

@@ -3,6 +3,8 @@
 mod emails;
 mod login;
 mod orders;
+mod product_changes;
+mod products;
 
 use actix_session::SessionExt;
 use actix_web::body::{BoxBody, MessageBody};
@@ -32,7 +34,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     .route("/orders/{id}", web::get().to(orders::detail))
                     .route("/orders/{id}/status", web::post().to(orders::change_status))
                     .route("/emails", web::get().to(emails::list))
-                    .route("/emails/{id}/retry", web::post().to(emails::retry)),
+                    .route("/emails/{id}/retry", web::post().to(emails::retry))
+                    .route("/products", web::get().to(products::list))
+                    .route("/products", web::post().to(product_changes::create))
+                    .route("/products/new", web::get().to(products::new))
+                    .route("/products/{id}", web::get().to(products::detail))
+                    .route("/products/{id}", web::post().to(product_changes::save))
+                    .route(
+                        "/products/{id}/stock",
+                        web::post().to(product_changes::change_stock),
+                    ),
             ),
     );
 }
