@@ -56,6 +56,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         "admin/product.html",
         include_str!("../templates/admin/product.html"),
     ),
+    (
+        "admin/baskets.html",
+        include_str!("../templates/admin/baskets.html"),
+    ),
 ];
 
 pub fn load() -> Result<tera::Tera, tera::Error> {

@@ -8,6 +8,7 @@ mod common;
 /// The tests, one file per area, in `tests/api/`.
 mod api {
     mod admin;
+    mod admin_baskets;
     mod admin_products;
     mod budget;
     mod catalogue_pages;

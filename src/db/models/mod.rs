@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod basket;
+pub mod basket_stats;
 pub mod order;
 pub mod outbox;
 pub mod product;

@@ -1,5 +1,6 @@
 //! The admin area: one guard for the whole scope but the login form.
 
+mod baskets;
 mod emails;
 mod login;
 mod orders;
@@ -35,6 +36,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     .route("/orders/{id}/status", web::post().to(orders::change_status))
                     .route("/emails", web::get().to(emails::list))
                     .route("/emails/{id}/retry", web::post().to(emails::retry))
+                    .route("/baskets", web::get().to(baskets::show))
                     .route("/products", web::get().to(products::list))
                     .route("/products", web::post().to(product_changes::create))
                     .route("/products/new", web::get().to(products::new))
