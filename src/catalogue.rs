@@ -1,4 +1,4 @@
-//! The catalogue's pages, and a copy of its front page kept in memory for a moment so
+//! The catalogue's pages, and a copy of the pages asked for lately kept in memory for a moment so
 //! that the most viewed page does not re-read it.
 //!
 //! Pages show stock as a hint ("Only 3 left"); adding to a basket and checking out always
@@ -6,10 +6,12 @@
 //! instance drops it at once when it changes stock or products itself (a checkout, a
 //! cancellation, an admin's edit). Other instances' changes show within `max_age`.
 //!
-//! The copy holds one page (25 rows), whatever the size of the catalogue: it stays small
-//! and one indexed statement refreshes it. Other pages and searches are read from the
-//! database, a page at a time (`LIMIT`/`OFFSET` on the `(active, id)` index).
+//! The copy holds pages, not the catalogue: the pages and searches asked for lately, at
+//! most [`MAX_CACHED_PAGES`] of at most 25 products each, so it stays bounded whatever the
+//! size of the catalogue, and one indexed statement (`LIMIT`/`OFFSET` on the
+//! `(active, id)` index) refreshes a page.
 
+use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
@@ -41,45 +43,82 @@ pub fn read_page(
     Ok(CataloguePage { products, has_next })
 }
 
+/// Which page: a search (or none) and a page number.
+type PageKey = (Option<String>, i64);
+
+/// How many pages the copy holds at most. A page is at most 25 products, so the copy
+/// stays within a few megabytes whatever the size of the catalogue.
+pub const MAX_CACHED_PAGES: usize = 1024;
+
 pub struct CatalogueCache {
     max_age: Duration,
-    entry: RwLock<Option<(Instant, Arc<CataloguePage>)>>,
+    pages: RwLock<HashMap<PageKey, (Instant, Arc<CataloguePage>)>>,
 }
 
 impl CatalogueCache {
     pub fn new(max_age: Duration) -> Self {
         Self {
             max_age,
-            entry: RwLock::new(None),
+            pages: RwLock::new(HashMap::new()),
         }
     }
 
-    /// The front page, if the copy is fresh enough.
-    pub fn fresh(&self) -> Option<Arc<CataloguePage>> {
-        let entry = self.entry.read().ok()?;
-        entry
-            .as_ref()
+    fn fresh_page(&self, key: &PageKey) -> Option<Arc<CataloguePage>> {
+        let pages = self.pages.read().ok()?;
+        pages
+            .get(key)
             .filter(|(loaded, _)| loaded.elapsed() < self.max_age)
             .map(|(_, page)| Arc::clone(page))
     }
 
+    /// The front page, if the copy is fresh enough.
+    pub fn fresh(&self) -> Option<Arc<CataloguePage>> {
+        self.fresh_page(&(None, 1))
+    }
+
+    /// A page (of a search, with `query`), if the copy holds it fresh.
+    pub fn fresh_at(&self, query: Option<&str>, number: i64) -> Option<Arc<CataloguePage>> {
+        self.fresh_page(&(query.map(str::to_owned), number))
+    }
+
     /// The front page: the fresh copy, or read again from the database.
     pub fn get(&self, conn: &mut DbConnection) -> QueryResult<Arc<CataloguePage>> {
-        if let Some(page) = self.fresh() {
+        self.page(conn, None, 1)
+    }
+
+    /// A page: the fresh copy, or read again from the database (one statement) and kept.
+    /// When the copy is full, stale pages go first, then any page.
+    pub fn page(
+        &self,
+        conn: &mut DbConnection,
+        query: Option<&str>,
+        number: i64,
+    ) -> QueryResult<Arc<CataloguePage>> {
+        let key = (query.map(str::to_owned), number);
+        if let Some(page) = self.fresh_page(&key) {
             return Ok(page);
         }
         let loaded = Instant::now();
-        let page = Arc::new(read_page(conn, None, 1)?);
-        if let Ok(mut entry) = self.entry.write() {
-            *entry = Some((loaded, Arc::clone(&page)));
+        let page = Arc::new(read_page(conn, query, number)?);
+        if let Ok(mut pages) = self.pages.write() {
+            if pages.len() >= MAX_CACHED_PAGES && !pages.contains_key(&key) {
+                pages.retain(|_, (at, _)| at.elapsed() < self.max_age);
+                if pages.len() >= MAX_CACHED_PAGES {
+                    let victim = pages.keys().next().cloned();
+                    if let Some(victim) = victim {
+                        pages.remove(&victim);
+                    }
+                }
+            }
+            pages.insert(key, (loaded, Arc::clone(&page)));
         }
         Ok(page)
     }
 
     /// Forgets the copy (after this instance changed stock or products).
     pub fn invalidate(&self) {
-        if let Ok(mut entry) = self.entry.write() {
-            *entry = None;
+        if let Ok(mut pages) = self.pages.write() {
+            pages.clear();
         }
     }
 }

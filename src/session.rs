@@ -13,7 +13,7 @@ use actix_web::{FromRequest, HttpRequest};
 use crate::config::Settings;
 use crate::db::Db;
 use crate::domain::{BasketId, OrderToken};
-use crate::session_store::DieselSessionStore;
+use crate::session_store::{DieselSessionStore, LabelKeys};
 use crate::web::AppError;
 
 pub const SESSION_COOKIE: &str = "trolley_session";
@@ -23,6 +23,15 @@ const ORDER_TOKEN: &str = "order_token";
 const ADMIN_ID: &str = "admin_id";
 const ADMIN_USERNAME: &str = "admin_username";
 const REFRESHED_AT: &str = "refreshed_at";
+const USER_AGENT: &str = "user_agent";
+const SEEN_AT: &str = "seen_at";
+
+/// How often an admin's session is written just to record that it is in use ("last
+/// seen" on the sessions page): at most once a minute.
+const SEEN_EVERY_SECS: i64 = 60;
+
+/// The longest browser description kept.
+const MAX_USER_AGENT_CHARS: usize = 200;
 
 /// The admin a session belongs to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,6 +108,24 @@ impl TypedSession {
         self.insert(ADMIN_USERNAME, &admin.username)
     }
 
+    /// Records the browser an admin logged in with (shown on the sessions page).
+    pub fn set_user_agent(&self, user_agent: &str) -> Result<(), AppError> {
+        let user_agent: String = user_agent.chars().take(MAX_USER_AGENT_CHARS).collect();
+        self.insert(USER_AGENT, user_agent)
+    }
+
+    /// Marks the session as in use now when it was last marked over a minute ago; the
+    /// write that follows moves the session's "last seen" on.
+    pub fn mark_seen(&self, now: i64) -> Result<(), AppError> {
+        let due = self
+            .get::<i64>(SEEN_AT)
+            .is_none_or(|at| now.saturating_sub(at) >= SEEN_EVERY_SECS);
+        if due {
+            self.insert(SEEN_AT, now)?;
+        }
+        Ok(())
+    }
+
     /// Destroys the session: its row is deleted and the cookie removed.
     pub fn purge(&self) {
         self.0.purge();
@@ -122,7 +149,11 @@ pub fn middleware(
     settings: &Settings,
 ) -> SessionMiddleware<DieselSessionStore> {
     let ttl = i64::try_from(settings.session_ttl.as_secs()).unwrap_or(i64::MAX);
-    SessionMiddleware::builder(DieselSessionStore::new(db.clone()), key.clone())
+    let store = DieselSessionStore::new(db.clone()).with_label_keys(LabelKeys {
+        admin_id: ADMIN_ID,
+        user_agent: USER_AGENT,
+    });
+    SessionMiddleware::builder(store, key.clone())
         .cookie_name(SESSION_COOKIE.to_owned())
         .cookie_http_only(true)
         .cookie_same_site(SameSite::Lax)

@@ -60,6 +60,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         "admin/baskets.html",
         include_str!("../templates/admin/baskets.html"),
     ),
+    (
+        "admin/sessions.html",
+        include_str!("../templates/admin/sessions.html"),
+    ),
 ];
 
 pub fn load() -> Result<tera::Tera, tera::Error> {

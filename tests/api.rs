@@ -10,6 +10,7 @@ mod api {
     mod admin;
     mod admin_baskets;
     mod admin_products;
+    mod admin_sessions;
     mod budget;
     mod catalogue_pages;
     mod checkout;

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use std::sync::Arc;
 
 use super::views::ProductView;
-use crate::catalogue::{read_page, CataloguePage};
+use crate::catalogue::CataloguePage;
 use crate::db::models::basket;
 use crate::db::models::product::{self, Product};
 use crate::domain::{BasketId, ProductId};
@@ -65,25 +65,23 @@ impl TryFrom<&CatalogueParams> for PageRequest {
 }
 
 /// The page and the header's basket count, in one trip to the database at most: an
-/// anonymous visitor on the front page with a fresh copy costs none.
+/// anonymous visitor on a page the copy holds fresh costs none.
 async fn page_and_count(
     state: &AppState,
     request: PageRequest,
     basket: Option<BasketId>,
 ) -> Result<(Arc<CataloguePage>, i64), AppError> {
-    let front = request.number == 1 && request.query.is_none();
-    if let (true, Some(page), None) = (front, state.catalogue.fresh(), &basket) {
+    let cached = state
+        .catalogue
+        .fresh_at(request.query.as_deref(), request.number);
+    if let (Some(page), None) = (cached, &basket) {
         return Ok((page, 0));
     }
     let catalogue = Arc::clone(&state.catalogue);
     state
         .db
         .run(move |conn| {
-            let page = if front {
-                catalogue.get(conn)?
-            } else {
-                Arc::new(read_page(conn, request.query.as_deref(), request.number)?)
-            };
+            let page = catalogue.page(conn, request.query.as_deref(), request.number)?;
             Ok::<_, AppError>((page, basket::count_for(conn, basket.as_ref())?))
         })
         .await

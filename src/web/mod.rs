@@ -1,7 +1,7 @@
 //! What every handler shares: the application state and page rendering, error pages,
 //! CSRF, flash messages, signed cookies, security headers and the form extractors.
 
-mod cookies;
+pub mod cookies;
 pub mod csrf;
 mod error_pages;
 mod errors;

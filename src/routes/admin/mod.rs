@@ -6,6 +6,7 @@ mod login;
 mod orders;
 mod product_changes;
 mod products;
+mod sessions;
 
 use actix_session::SessionExt;
 use actix_web::body::{BoxBody, MessageBody};
@@ -37,6 +38,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     .route("/emails", web::get().to(emails::list))
                     .route("/emails/{id}/retry", web::post().to(emails::retry))
                     .route("/baskets", web::get().to(baskets::show))
+                    .route("/sessions", web::get().to(sessions::list))
+                    .route("/sessions/end-others", web::post().to(sessions::end_others))
                     .route("/products", web::get().to(products::list))
                     .route("/products", web::post().to(product_changes::create))
                     .route("/products/new", web::get().to(products::new))
@@ -60,9 +63,11 @@ async fn require_admin(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let admin = TypedSession::from_session(req.get_session()).admin();
-    match admin {
+    let session = TypedSession::from_session(req.get_session());
+    match session.admin() {
         Some(admin) => {
+            // "Last seen" on the sessions page: a write at most once a minute.
+            session.mark_seen(crate::db::models::unix_now())?;
             req.extensions_mut().insert::<AdminIdentity>(admin);
             Ok(next.call(req).await?.map_into_boxed_body())
         }
