@@ -83,6 +83,10 @@ pub fn create_admin(
     }
     if replace_password {
         admin::set_password(&mut conn, &username, &hash)?;
+        // A new password ends every session signed in with the old one.
+        if let Some(found) = admin::find_by_username(&mut conn, &username)? {
+            crate::db::models::session::delete_for_admin(&mut conn, found.id, None)?;
+        }
         return Ok(AdminChange::PasswordChanged);
     }
     Ok(AdminChange::AlreadyExists)

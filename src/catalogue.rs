@@ -1,55 +1,124 @@
-//! The catalogue, kept in memory for a moment so that page views do not re-read it.
+//! The catalogue's pages, and a copy of the pages asked for lately kept in memory for a moment so
+//! that the most viewed page does not re-read it.
 //!
 //! Pages show stock as a hint ("Only 3 left"); adding to a basket and checking out always
 //! check the database. So the copy may be a little old: at most `max_age`, and this
-//! instance drops it at once when it changes stock itself (a checkout, a cancellation).
-//! Other instances' changes show within `max_age`.
+//! instance drops it at once when it changes stock or products itself (a checkout, a
+//! cancellation, an admin's edit). Other instances' changes show within `max_age`.
+//!
+//! The copy holds pages, not the catalogue: the pages and searches asked for lately, at
+//! most [`MAX_CACHED_PAGES`] of at most 25 products each, so it stays bounded whatever the
+//! size of the catalogue, and one indexed statement (`LIMIT`/`OFFSET` on the
+//! `(active, id)` index) refreshes a page.
 
+use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use crate::db::models::product::{self, Product};
 use crate::db::{DbConnection, QueryResult};
 
+/// Products on a page of the catalogue.
+pub const PAGE_SIZE: i64 = 24;
+
+/// One page of active products, in id order.
+#[derive(Debug, Clone)]
+pub struct CataloguePage {
+    pub products: Vec<Product>,
+    /// Whether a page follows this one.
+    pub has_next: bool,
+}
+
+/// Reads page `number` (1-based) of the active products whose name contains `query`.
+/// One statement: a row past the page tells whether another follows.
+pub fn read_page(
+    conn: &mut DbConnection,
+    query: Option<&str>,
+    number: i64,
+) -> QueryResult<CataloguePage> {
+    let offset = number.saturating_sub(1).saturating_mul(PAGE_SIZE);
+    let mut products = product::active_page(conn, query, offset, PAGE_SIZE + 1)?;
+    let has_next = products.len() > PAGE_SIZE as usize;
+    products.truncate(PAGE_SIZE as usize);
+    Ok(CataloguePage { products, has_next })
+}
+
+/// Which page: a search (or none) and a page number.
+type PageKey = (Option<String>, i64);
+
+/// How many pages the copy holds at most. A page is at most 25 products, so the copy
+/// stays within a few megabytes whatever the size of the catalogue.
+pub const MAX_CACHED_PAGES: usize = 1024;
+
 pub struct CatalogueCache {
     max_age: Duration,
-    entry: RwLock<Option<(Instant, Arc<Vec<Product>>)>>,
+    pages: RwLock<HashMap<PageKey, (Instant, Arc<CataloguePage>)>>,
 }
 
 impl CatalogueCache {
     pub fn new(max_age: Duration) -> Self {
         Self {
             max_age,
-            entry: RwLock::new(None),
+            pages: RwLock::new(HashMap::new()),
         }
     }
 
-    /// The products, if the copy is fresh enough.
-    pub fn fresh(&self) -> Option<Arc<Vec<Product>>> {
-        let entry = self.entry.read().ok()?;
-        entry
-            .as_ref()
+    fn fresh_page(&self, key: &PageKey) -> Option<Arc<CataloguePage>> {
+        let pages = self.pages.read().ok()?;
+        pages
+            .get(key)
             .filter(|(loaded, _)| loaded.elapsed() < self.max_age)
-            .map(|(_, products)| Arc::clone(products))
+            .map(|(_, page)| Arc::clone(page))
     }
 
-    /// The products: the fresh copy, or read again from the database.
-    pub fn get(&self, conn: &mut DbConnection) -> QueryResult<Arc<Vec<Product>>> {
-        if let Some(products) = self.fresh() {
-            return Ok(products);
+    /// The front page, if the copy is fresh enough.
+    pub fn fresh(&self) -> Option<Arc<CataloguePage>> {
+        self.fresh_page(&(None, 1))
+    }
+
+    /// A page (of a search, with `query`), if the copy holds it fresh.
+    pub fn fresh_at(&self, query: Option<&str>, number: i64) -> Option<Arc<CataloguePage>> {
+        self.fresh_page(&(query.map(str::to_owned), number))
+    }
+
+    /// The front page: the fresh copy, or read again from the database.
+    pub fn get(&self, conn: &mut DbConnection) -> QueryResult<Arc<CataloguePage>> {
+        self.page(conn, None, 1)
+    }
+
+    /// A page: the fresh copy, or read again from the database (one statement) and kept.
+    /// When the copy is full, stale pages go first, then any page.
+    pub fn page(
+        &self,
+        conn: &mut DbConnection,
+        query: Option<&str>,
+        number: i64,
+    ) -> QueryResult<Arc<CataloguePage>> {
+        let key = (query.map(str::to_owned), number);
+        if let Some(page) = self.fresh_page(&key) {
+            return Ok(page);
         }
         let loaded = Instant::now();
-        let products = Arc::new(product::all(conn)?);
-        if let Ok(mut entry) = self.entry.write() {
-            *entry = Some((loaded, Arc::clone(&products)));
+        let page = Arc::new(read_page(conn, query, number)?);
+        if let Ok(mut pages) = self.pages.write() {
+            if pages.len() >= MAX_CACHED_PAGES && !pages.contains_key(&key) {
+                pages.retain(|_, (at, _)| at.elapsed() < self.max_age);
+                if pages.len() >= MAX_CACHED_PAGES {
+                    let victim = pages.keys().next().cloned();
+                    if let Some(victim) = victim {
+                        pages.remove(&victim);
+                    }
+                }
+            }
+            pages.insert(key, (loaded, Arc::clone(&page)));
         }
-        Ok(products)
+        Ok(page)
     }
 
     /// Forgets the copy (after this instance changed stock or products).
     pub fn invalidate(&self) {
-        if let Ok(mut entry) = self.entry.write() {
-            *entry = None;
+        if let Ok(mut pages) = self.pages.write() {
+            pages.clear();
         }
     }
 }

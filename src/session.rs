@@ -17,7 +17,7 @@ use crate::config::Settings;
 use crate::db::models::unix_now;
 use crate::db::Db;
 use crate::domain::{BasketId, OrderToken};
-use crate::session_store::DieselSessionStore;
+use crate::session_store::{DieselSessionStore, LabelKeys};
 use crate::web::{csrf, AppError, AppState, Visitor};
 
 pub const SESSION_COOKIE: &str = "trolley_session";
@@ -28,6 +28,10 @@ const ADMIN_ID: &str = "admin_id";
 const ADMIN_USERNAME: &str = "admin_username";
 const REFRESHED_AT: &str = "refreshed_at";
 const ADMIN_SEEN_AT: &str = "admin_seen_at";
+const USER_AGENT: &str = "user_agent";
+
+/// The longest browser description kept.
+const MAX_USER_AGENT_CHARS: usize = 200;
 
 /// The admin a session belongs to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -151,6 +155,12 @@ impl TypedSession {
         }
     }
 
+    /// Records the browser an admin logged in with (shown on the sessions page).
+    pub fn set_user_agent(&self, user_agent: &str) -> Result<(), AppError> {
+        let user_agent: String = user_agent.chars().take(MAX_USER_AGENT_CHARS).collect();
+        self.insert(USER_AGENT, user_agent)
+    }
+
     /// Destroys the session: its row is deleted and the cookie removed.
     pub fn purge(&self) {
         self.session.purge();
@@ -204,7 +214,11 @@ pub fn middleware(
     settings: &Settings,
 ) -> SessionMiddleware<DieselSessionStore> {
     let ttl = i64::try_from(settings.session_ttl.as_secs()).unwrap_or(i64::MAX);
-    SessionMiddleware::builder(DieselSessionStore::new(db.clone()), key.clone())
+    let store = DieselSessionStore::new(db.clone()).with_label_keys(LabelKeys {
+        admin_id: ADMIN_ID,
+        user_agent: USER_AGENT,
+    });
+    SessionMiddleware::builder(store, key.clone())
         .cookie_name(SESSION_COOKIE.to_owned())
         .cookie_http_only(true)
         .cookie_same_site(SameSite::Lax)

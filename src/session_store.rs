@@ -15,6 +15,7 @@ use base64::Engine;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
+use crate::db::models::session::Labels;
 use crate::db::models::{admin, basket, session, unix_now};
 use crate::db::{Db, DbError};
 
@@ -27,11 +28,40 @@ const SAVE_ATTEMPTS: usize = 3;
 #[derive(Clone)]
 pub struct DieselSessionStore {
     db: Db,
+    label_keys: Option<LabelKeys>,
+}
+
+/// The state entries the store copies into columns, so that sessions can be found by
+/// them: the owning admin's id (a number) and the browser's description (a string).
+/// Sessions without them (shoppers') leave the columns empty.
+#[derive(Debug, Clone, Copy)]
+pub struct LabelKeys {
+    pub admin_id: &'static str,
+    pub user_agent: &'static str,
 }
 
 impl DieselSessionStore {
     pub fn new(db: Db) -> Self {
-        Self { db }
+        Self {
+            db,
+            label_keys: None,
+        }
+    }
+
+    pub fn with_label_keys(mut self, keys: LabelKeys) -> Self {
+        self.label_keys = Some(keys);
+        self
+    }
+
+    fn labels(&self, state: &SessionState) -> Labels {
+        let Some(keys) = self.label_keys else {
+            return Labels::default();
+        };
+        let read = |key: &str| state.get(key).map(String::as_str);
+        Labels {
+            admin_id: read(keys.admin_id).and_then(|json| serde_json::from_str(json).ok()),
+            user_agent: read(keys.user_agent).and_then(|json| serde_json::from_str(json).ok()),
+        }
     }
 }
 
@@ -100,11 +130,13 @@ impl SessionStore for DieselSessionStore {
         let json = serde_json::to_string(&state)
             .map_err(|error| SaveError::Serialization(other(error)))?;
         let expires_at = expiry(ttl);
+        let labels = self.labels(&state);
         self.db
             .run(move |conn| {
                 for _ in 0..SAVE_ATTEMPTS {
                     let key = generate_key();
-                    if session::insert(conn, &hash_key(&key), &json, expires_at)? {
+                    if session::insert_labelled(conn, &hash_key(&key), &json, expires_at, &labels)?
+                    {
                         return Ok(key);
                     }
                     log::warn!("session key collision; drawing another key");
@@ -129,10 +161,11 @@ impl SessionStore for DieselSessionStore {
             .map_err(|error| UpdateError::Serialization(other(error)))?;
         let key_hash = hash_key(&session_key);
         let expires_at = expiry(ttl);
+        let labels = self.labels(&state);
         let updated = self
             .db
             .run(move |conn| {
-                session::update(conn, &key_hash, &json, expires_at, unix_now())
+                session::update(conn, &key_hash, &json, expires_at, unix_now(), &labels)
                     .map_err(DbError::from)
             })
             .await

@@ -60,6 +60,22 @@ const TEMPLATES: &[(&str, &str)] = &[
         "admin/order.html",
         include_str!("../templates/admin/order.html"),
     ),
+    (
+        "admin/products.html",
+        include_str!("../templates/admin/products.html"),
+    ),
+    (
+        "admin/product.html",
+        include_str!("../templates/admin/product.html"),
+    ),
+    (
+        "admin/baskets.html",
+        include_str!("../templates/admin/baskets.html"),
+    ),
+    (
+        "admin/sessions.html",
+        include_str!("../templates/admin/sessions.html"),
+    ),
 ];
 
 pub fn load() -> Result<tera::Tera, tera::Error> {

@@ -8,9 +8,13 @@ mod common;
 /// The tests, one file per area, in `tests/api/`.
 mod api {
     mod admin;
+    mod admin_baskets;
     mod admin_experience;
+    mod admin_products;
+    mod admin_sessions;
     mod basket_version;
     mod budget;
+    mod catalogue_pages;
     mod checkout;
     mod csrf_binding;
     mod emails;

@@ -5,6 +5,10 @@ diesel::table! {
         key_hash -> Binary,
         state -> Text,
         expires_at -> BigInt,
+        admin_id -> Nullable<BigInt>,
+        created_at -> Nullable<BigInt>,
+        last_seen_at -> Nullable<BigInt>,
+        user_agent -> Nullable<Text>,
     }
 }
 
@@ -24,6 +28,18 @@ diesel::table! {
         price_pence -> BigInt,
         stock -> Integer,
         image -> Text,
+        active -> Bool,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    product_history (id) {
+        id -> BigInt,
+        product_id -> BigInt,
+        admin_username -> Text,
+        change -> Text,
+        created_at -> Timestamp,
     }
 }
 
@@ -114,12 +130,14 @@ diesel::joinable!(basket_items -> baskets (basket_id));
 diesel::joinable!(outbox -> orders (order_id));
 diesel::joinable!(order_events -> orders (order_id));
 diesel::joinable!(basket_items -> products (product_id));
+diesel::joinable!(product_history -> products (product_id));
 diesel::joinable!(order_lines -> orders (order_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     sessions,
     secrets,
     products,
+    product_history,
     baskets,
     basket_items,
     orders,

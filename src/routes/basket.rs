@@ -1,10 +1,12 @@
 //! GET /basket, POST /basket/items, POST /basket/items/{product_id}.
 
+use actix_session::SessionExt;
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
-use super::return_to;
+use super::catalogue::{self, CatalogueParams};
+use super::return_to::{self, Origin};
 use super::views::BasketView;
 use crate::db::models::basket::{self, ChangeOutcome, LineChange};
 use crate::db::models::product::Product;
@@ -12,7 +14,7 @@ use crate::db::models::unix_now;
 use crate::domain::{ProductId, Quantity};
 use crate::session::TypedSession;
 use crate::web::form::required;
-use crate::web::{AppError, AppState, Flash, Form};
+use crate::web::{AppError, AppState, Flash, Form, PageNotice};
 
 pub async fn show(
     req: HttpRequest,
@@ -81,7 +83,7 @@ pub async fn add(
     match change_line(&state, &session, product_id, change).await {
         Err(AppError::Conflict(message)) => {
             let next = next.as_deref();
-            return return_to::refused_page(req, state, next, product_id.get(), message).await;
+            return refused_page(req, state, next, product_id.get(), message).await;
         }
         result => result?,
     }
@@ -132,7 +134,7 @@ pub async fn set(
     let change = LineChange::Set(quantity.get());
     match change_line(&state, &session, product_id, change).await {
         Err(AppError::Conflict(message)) => {
-            return return_to::refused_page(req, state, None, product_id.get(), message).await;
+            return refused_page(req, state, None, product_id.get(), message).await;
         }
         result => result?,
     }
@@ -217,4 +219,38 @@ async fn remove_line(
     } else {
         Err(AppError::NotFound)
     }
+}
+
+/// A refused change (409): the page the shopper was on (`next`: the catalogue or a
+/// product page; otherwise the basket), with the message at the top and the product's
+/// line or form marked.
+pub async fn refused_page(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    next: Option<&str>,
+    product_id: i64,
+    message: String,
+) -> Result<HttpResponse, AppError> {
+    let here = next.unwrap_or("/basket").to_owned();
+    let origin = return_to::origin(&here);
+    let here_query = here.split_once('?').map(|(_, query)| query.to_owned());
+    req.extensions_mut().insert(PageNotice {
+        message,
+        product_id,
+        here,
+    });
+    let session = TypedSession::from_session(req.get_session());
+    let mut page = match origin {
+        Origin::Catalogue => {
+            // The catalogue page the shopper was on: its `page` and `q` from `next`.
+            let query = here_query.as_deref().unwrap_or_default();
+            let params = web::Query::<CatalogueParams>::from_query(query)
+                .unwrap_or_else(|_| web::Query(CatalogueParams::default()));
+            catalogue::index(req, state, session, params).await?
+        }
+        Origin::Product(id) => catalogue::product(req, state, session, web::Path::from(id)).await?,
+        Origin::Other => show(req, state, session).await?,
+    };
+    *page.status_mut() = StatusCode::CONFLICT;
+    Ok(page)
 }

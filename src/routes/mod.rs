@@ -82,6 +82,22 @@ where
         .route(others("POST"))
 }
 
+/// A page whose form posts back to it: GET and HEAD, and POST.
+pub(crate) fn page_and_form<G, GArgs, P, PArgs>(path: &str, show: G, submit: P) -> Resource
+where
+    G: Handler<GArgs>,
+    GArgs: FromRequest + 'static,
+    G::Output: Responder + 'static,
+    P: Handler<PArgs>,
+    PArgs: FromRequest + 'static,
+    P::Output: Responder + 'static,
+{
+    web::resource(path)
+        .route(get().to(show))
+        .route(web::post().to(submit))
+        .route(others(GET_POST))
+}
+
 async fn not_found() -> Result<HttpResponse, AppError> {
     Err(AppError::NotFound)
 }

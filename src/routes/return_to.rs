@@ -1,15 +1,8 @@
 //! Where a basket change sends the shopper back to: the page the change came from (a
-//! local `next` path only, so the form is no open redirect), and the page a refused
-//! change answers with (409), drawn with the message at the top and the line marked.
+//! local `next` path only, so the form is no open redirect), and what that page is.
 
-use actix_session::SessionExt;
-use actix_web::http::StatusCode;
-use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
-
-use super::{basket, catalogue};
-use crate::db::models::product::Product;
-use crate::session::TypedSession;
-use crate::web::{AppError, AppState, PageNotice};
+use crate::db::models::product;
+use crate::web::{AppError, AppState};
 
 /// The page a form came from, when `next` is a path on this site: one leading `/` (not
 /// `//` or `/\`, which browsers read as another host), printable ASCII without `\`, and
@@ -25,13 +18,13 @@ pub fn local_path(next: Option<&str>) -> Option<String> {
 
 /// The page a `next` path names, as far as adding to the basket cares.
 #[derive(Debug, PartialEq, Eq)]
-enum Origin {
+pub enum Origin {
     Catalogue,
     Product(String),
     Other,
 }
 
-fn origin(next: &str) -> Origin {
+pub fn origin(next: &str) -> Origin {
     let path = next.split('?').next().unwrap_or_default();
     match path.strip_prefix("/products/") {
         _ if path == "/" => Origin::Catalogue,
@@ -51,50 +44,25 @@ pub fn after_add(next: Option<&str>, product_id: i64) -> String {
     }
 }
 
-/// The product's name, from the catalogue copy in memory (read again only when stale).
+/// The product's name: from the front page's copy in memory when it is there, otherwise
+/// from the database.
 pub async fn product_name(state: &AppState, product_id: i64) -> Result<Option<String>, AppError> {
-    let name = |products: &[Product]| {
-        products
+    let cached = state.catalogue.fresh().and_then(|page| {
+        page.products
             .iter()
             .find(|product| product.id == product_id)
             .map(|product| product.name.clone())
-    };
-    if let Some(products) = state.catalogue.fresh() {
-        return Ok(name(&products));
-    }
-    let catalogue = std::sync::Arc::clone(&state.catalogue);
-    let products = state
-        .db
-        .run(move |conn| Ok::<_, AppError>(catalogue.get(conn)?))
-        .await?;
-    Ok(name(&products))
-}
-
-/// A refused change (409): the page the shopper was on (`next`: the catalogue or a
-/// product page; otherwise the basket), with the message at the top and the product's
-/// line or form marked.
-pub async fn refused_page(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    next: Option<&str>,
-    product_id: i64,
-    message: String,
-) -> Result<HttpResponse, AppError> {
-    let here = next.unwrap_or("/basket").to_owned();
-    let origin = origin(&here);
-    req.extensions_mut().insert(PageNotice {
-        message,
-        product_id,
-        here,
     });
-    let session = TypedSession::from_session(req.get_session());
-    let mut page = match origin {
-        Origin::Catalogue => catalogue::index(req, state, session).await?,
-        Origin::Product(id) => catalogue::product(req, state, session, web::Path::from(id)).await?,
-        Origin::Other => basket::show(req, state, session).await?,
-    };
-    *page.status_mut() = StatusCode::CONFLICT;
-    Ok(page)
+    if cached.is_some() {
+        return Ok(cached);
+    }
+    state
+        .db
+        .run(move |conn| {
+            let found = product::find(conn, product_id)?;
+            Ok::<_, AppError>(found.map(|product| product.name))
+        })
+        .await
 }
 
 #[cfg(test)]

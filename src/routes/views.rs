@@ -61,6 +61,8 @@ pub struct BasketLineView {
     /// What is left in stock now, when that is less than the line asks for.
     pub stock_left: i32,
     pub short: bool,
+    /// Taken off sale since it was added: it can only be removed.
+    pub unavailable: bool,
 }
 
 #[derive(Serialize)]
@@ -82,7 +84,8 @@ impl BasketView {
                 // The most the shopper can have is what is left, never their own quantity.
                 max_quantity: line.stock.clamp(0, Quantity::MAX),
                 stock_left: line.stock.max(0),
-                short: line.stock < line.quantity,
+                short: line.active && line.stock < line.quantity,
+                unavailable: !line.active,
                 quantity: line.quantity,
                 name: line.name,
                 image: line.image,

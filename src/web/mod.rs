@@ -2,7 +2,7 @@
 //! CSRF, flash messages, signed cookies, security headers and the form extractors.
 
 pub mod access_log;
-mod cookies;
+pub mod cookies;
 pub mod csrf;
 mod error_pages;
 mod errors;

@@ -230,3 +230,23 @@ impl TestApp {
         token
     }
 }
+
+impl TestApp {
+    /// Adds `count` active products named `Extra item 001` and on, 100 in stock at £1.00.
+    pub fn insert_products(&self, count: usize) {
+        for i in 1..=count {
+            self.execute(&format!(
+                "INSERT INTO products (slug, name, description, price_pence, stock, image) \
+                 VALUES ('extra-{i:03}', 'Extra item {i:03}', 'More of the same.', 100, 100, \
+                 'img/products/enamel-mug.svg')"
+            ));
+        }
+    }
+
+    /// Takes a product off sale (or back on), as an admin's edit would.
+    pub fn set_active(&self, product_id: i64, active: bool) {
+        self.execute(&format!(
+            "UPDATE products SET active = {active} WHERE id = {product_id}"
+        ));
+    }
+}

@@ -250,14 +250,21 @@ impl Browser {
         let token = form
             .hidden("csrf_token")
             .expect("the login form has a token");
-        self.post_form(
-            "/admin/login",
-            &[
-                ("csrf_token", &token),
-                ("username", username),
-                ("password", password),
-            ],
-        )
-        .await
+        let answer = self
+            .post_form(
+                "/admin/login",
+                &[
+                    ("csrf_token", &token),
+                    ("username", username),
+                    ("password", password),
+                ],
+            )
+            .await;
+        // A browser follows the redirect, and the page it lands on carries the CSRF token
+        // of the renewed session (the one from before the login no longer passes).
+        if let Some(location) = answer.location().map(str::to_owned) {
+            self.get(&location).await;
+        }
+        answer
     }
 }

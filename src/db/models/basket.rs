@@ -29,6 +29,9 @@ pub struct BasketLine {
     pub stock: i32,
     #[diesel(sql_type = Integer)]
     pub quantity: i32,
+    /// False when the product was taken off sale after it was added.
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    pub active: bool,
 }
 
 impl BasketLine {
@@ -56,22 +59,23 @@ pub enum LineChange {
     Set(i32),
 }
 
-// One statement each: the row is inserted only when the product exists and has the stock,
+// One statement each: the row is inserted only when the product exists, is on sale and has
+// the stock,
 // and merged only while the line stays within stock and 99. `$n` placeholders are
 // PostgreSQL's; SQLite reads them as `?n`.
 const ADD_SQL: &str = "INSERT INTO basket_items (basket_id, product_id, quantity) \
-     SELECT $1, p.id, $3 FROM products p WHERE p.id = $2 AND p.stock >= $3 \
+     SELECT $1, p.id, $3 FROM products p WHERE p.id = $2 AND p.active AND p.stock >= $3 \
      ON CONFLICT (basket_id, product_id) DO UPDATE \
      SET quantity = basket_items.quantity + excluded.quantity \
      WHERE basket_items.quantity + excluded.quantity <= 99 \
      AND basket_items.quantity + excluded.quantity <= \
-     (SELECT stock FROM products WHERE id = excluded.product_id)";
+     (SELECT stock FROM products WHERE id = excluded.product_id AND active)";
 
 const SET_SQL: &str = "INSERT INTO basket_items (basket_id, product_id, quantity) \
-     SELECT $1, p.id, $3 FROM products p WHERE p.id = $2 AND p.stock >= $3 \
+     SELECT $1, p.id, $3 FROM products p WHERE p.id = $2 AND p.active AND p.stock >= $3 \
      ON CONFLICT (basket_id, product_id) DO UPDATE \
      SET quantity = excluded.quantity \
-     WHERE excluded.quantity <= (SELECT stock FROM products WHERE id = excluded.product_id)";
+     WHERE excluded.quantity <= (SELECT stock FROM products WHERE id = excluded.product_id AND active)";
 
 /// Applies `change` to one line. Returns false, changing nothing, when the product is
 /// unknown or the line would pass its stock or 99. Fails with a foreign-key violation when
@@ -99,7 +103,7 @@ pub fn change_line(
 pub enum ChangeOutcome {
     /// The line is changed; `created` when a new basket row was made for it.
     Changed { basket: BasketId, created: bool },
-    /// Nothing changed: there is no such product.
+    /// Nothing changed: there is no such product on sale.
     UnknownProduct,
     /// Nothing changed: the session's basket was just checked out (in another tab).
     CheckedOut,
@@ -173,7 +177,7 @@ fn refusal(
     product_id: i64,
     change: LineChange,
 ) -> QueryResult<ChangeOutcome> {
-    let Some(product) = product::find(conn, product_id)? else {
+    let Some(product) = product::find_active(conn, product_id)? else {
         return Ok(ChangeOutcome::UnknownProduct);
     };
     let wanted = match change {
@@ -258,6 +262,7 @@ pub fn lines(conn: &mut DbConnection, basket: &BasketId) -> QueryResult<Vec<Bask
             products::price_pence,
             products::stock,
             basket_items::quantity,
+            products::active,
         ))
         .order(products::name)
         .load(conn)

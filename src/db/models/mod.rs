@@ -2,9 +2,11 @@
 
 pub mod admin;
 pub mod basket;
+pub mod basket_stats;
 pub mod order;
 pub mod outbox;
 pub mod product;
+pub mod product_admin;
 pub mod secret;
 pub mod session;
 

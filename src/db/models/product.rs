@@ -17,6 +17,8 @@ pub struct Product {
     pub price_pence: i64,
     pub stock: i32,
     pub image: String,
+    pub active: bool,
+    pub version: i64,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -35,6 +37,57 @@ pub fn all(conn: &mut DbConnection) -> QueryResult<Vec<Product>> {
         .select(Product::as_select())
         .order(products::id)
         .load(conn)
+}
+
+diesel::define_sql_function!(fn lower(text: diesel::sql_types::Text) -> diesel::sql_types::Text);
+
+/// A `LIKE` pattern matching names that contain `query`, any case: the query is lowered
+/// here and the name in SQL, and `%`, `_` and `\` in it match only themselves.
+fn contains_pattern(query: &str) -> String {
+    let mut pattern = String::from("%");
+    for c in query.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+/// Active products in id order, `limit` from `offset`, whose name contains `query` (any
+/// case) when there is one. One statement, served by the `(active, id)` index.
+pub fn active_page(
+    conn: &mut DbConnection,
+    query: Option<&str>,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<Vec<Product>> {
+    let mut select = products::table
+        .filter(products::active.eq(true))
+        .select(Product::as_select())
+        .order(products::id)
+        .offset(offset)
+        .limit(limit)
+        .into_boxed();
+    if let Some(query) = query {
+        select = select.filter(
+            lower(products::name)
+                .like(contains_pattern(query))
+                .escape('\\'),
+        );
+    }
+    select.load(conn)
+}
+
+/// A product on sale; an inactive one is as good as absent.
+pub fn find_active(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Product>> {
+    products::table
+        .find(id)
+        .filter(products::active.eq(true))
+        .select(Product::as_select())
+        .first(conn)
+        .optional()
 }
 
 pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Product>> {
@@ -106,13 +159,14 @@ pub fn take_stock_for(conn: &mut DbConnection, lines: &[(i64, i32)]) -> QueryRes
              UPDATE products SET stock = products.stock - wanted.quantity \
              FROM wanted, locked \
              WHERE products.id = wanted.id AND locked.id = wanted.id \
-                 AND products.stock >= wanted.quantity \
+                 AND products.stock >= wanted.quantity AND products.active \
              RETURNING products.id"
         ),
         DbConnection::Sqlite(_) => format!(
             "UPDATE products SET stock = products.stock - wanted.quantity \
              FROM ({wanted}) AS wanted \
              WHERE products.id = wanted.id AND products.stock >= wanted.quantity \
+                 AND products.active \
              RETURNING products.id"
         ),
     };

@@ -7,6 +7,14 @@ use diesel::sql_types::BigInt;
 
 use crate::db::{dialect_sql, is_unique_violation, DbConnection, QueryResult};
 
+/// What the store knows of a session besides its state, kept in columns so that it can
+/// be queried: the admin it belongs to (none for shoppers) and the browser it came from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Labels {
+    pub admin_id: Option<i64>,
+    pub user_agent: Option<String>,
+}
+
 /// Inserts a new session. Returns false, writing nothing, when the key hash is taken:
 /// a new session never overwrites another one.
 pub fn insert(
@@ -15,11 +23,27 @@ pub fn insert(
     state: &str,
     expires_at: i64,
 ) -> QueryResult<bool> {
+    insert_labelled(conn, key_hash, state, expires_at, &Labels::default())
+}
+
+/// [`insert`], with the session's labels; it was issued and last seen now.
+pub fn insert_labelled(
+    conn: &mut DbConnection,
+    key_hash: &[u8],
+    state: &str,
+    expires_at: i64,
+    labels: &Labels,
+) -> QueryResult<bool> {
+    let now = super::unix_now();
     let result = diesel::insert_into(sessions::table)
         .values((
             sessions::key_hash.eq(key_hash),
             sessions::state.eq(state),
             sessions::expires_at.eq(expires_at),
+            sessions::admin_id.eq(labels.admin_id),
+            sessions::user_agent.eq(labels.user_agent.as_deref()),
+            sessions::created_at.eq(now),
+            sessions::last_seen_at.eq(now),
         ))
         .execute(conn);
     match result {
@@ -43,13 +67,15 @@ pub fn find_live(
         .optional()
 }
 
-/// Replaces the state of a live session. Returns false when there is none to update.
+/// Replaces the state and labels of a live session, which is seen now. Returns false
+/// when there is none to update.
 pub fn update(
     conn: &mut DbConnection,
     key_hash: &[u8],
     state: &str,
     expires_at: i64,
     now: i64,
+    labels: &Labels,
 ) -> QueryResult<bool> {
     let updated = diesel::update(
         sessions::table
@@ -59,6 +85,9 @@ pub fn update(
     .set((
         sessions::state.eq(state),
         sessions::expires_at.eq(expires_at),
+        sessions::admin_id.eq(labels.admin_id),
+        sessions::user_agent.eq(labels.user_agent.as_deref()),
+        sessions::last_seen_at.eq(now),
     ))
     .execute(conn)?;
     Ok(updated == 1)
@@ -75,7 +104,10 @@ pub fn update_expiry(
             .filter(sessions::key_hash.eq(key_hash))
             .filter(sessions::expires_at.gt(now)),
     )
-    .set(sessions::expires_at.eq(expires_at))
+    .set((
+        sessions::expires_at.eq(expires_at),
+        sessions::last_seen_at.eq(now.max(super::unix_now())),
+    ))
     .execute(conn)?;
     Ok(updated == 1)
 }
@@ -96,4 +128,47 @@ pub fn delete_expired_batch(conn: &mut DbConnection, now: i64, limit: i64) -> Qu
 
 pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
     sessions::table.count().get_result(conn)
+}
+
+/// A live session of an admin.
+#[derive(Debug, Clone, Queryable)]
+pub struct AdminSession {
+    pub key_hash: Vec<u8>,
+    pub created_at: Option<i64>,
+    pub last_seen_at: Option<i64>,
+    pub user_agent: Option<String>,
+}
+
+/// This admin's live sessions, most recently seen first.
+pub fn live_for_admin(
+    conn: &mut DbConnection,
+    admin_id: i64,
+    now: i64,
+) -> QueryResult<Vec<AdminSession>> {
+    sessions::table
+        .filter(sessions::admin_id.eq(admin_id))
+        .filter(sessions::expires_at.gt(now))
+        .select((
+            sessions::key_hash,
+            sessions::created_at,
+            sessions::last_seen_at,
+            sessions::user_agent,
+        ))
+        .order(sessions::last_seen_at.desc())
+        .limit(100)
+        .load(conn)
+}
+
+/// Ends every session of this admin but the one whose key hashes to `keep` (all of them
+/// with `None`). Returns how many ended.
+pub fn delete_for_admin(
+    conn: &mut DbConnection,
+    admin_id: i64,
+    keep: Option<&[u8]>,
+) -> QueryResult<usize> {
+    let mine = sessions::table.filter(sessions::admin_id.eq(admin_id));
+    match keep {
+        Some(keep) => diesel::delete(mine.filter(sessions::key_hash.ne(keep))).execute(conn),
+        None => diesel::delete(mine).execute(conn),
+    }
 }

@@ -78,6 +78,12 @@ pub async fn submit(
                 id: admin_id,
                 username,
             })?;
+            let user_agent = req
+                .headers()
+                .get(actix_web::http::header::USER_AGENT)
+                .and_then(|value| value.to_str().ok())
+                .unwrap_or("Unknown browser");
+            session.set_user_agent(user_agent)?;
             Ok(see_other("/admin/orders"))
         }
         LoginOutcome::WrongCredentials => render(

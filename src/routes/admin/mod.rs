@@ -1,8 +1,12 @@
 //! The admin area: one guard for the whole scope but the login form.
 
+mod baskets;
 mod emails;
 mod login;
 mod orders;
+mod product_changes;
+mod products;
+mod sessions;
 
 use actix_session::SessionExt;
 use actix_web::body::{BoxBody, MessageBody};
@@ -11,7 +15,7 @@ use actix_web::http::Method;
 use actix_web::middleware::{from_fn, Next};
 use actix_web::{web, HttpMessage, HttpResponse, ResponseError};
 
-use super::{form, get, others, page, GET_POST};
+use super::{form, page, page_and_form};
 use crate::db::models::unix_now;
 use crate::session::{AdminIdentity, TypedSession};
 use crate::web::{see_other, AppError, AppState};
@@ -19,12 +23,7 @@ use crate::web::{see_other, AppError, AppState};
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/admin")
-            .service(
-                web::resource("/login")
-                    .route(get().to(login::form))
-                    .route(web::post().to(login::submit))
-                    .route(others(GET_POST)),
-            )
+            .service(page_and_form("/login", login::form, login::submit))
             .service(
                 web::scope("")
                     .wrap(from_fn(require_admin))
@@ -37,7 +36,22 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     .service(page("/orders/{id}/cancel", orders::confirm_cancel))
                     .service(form("/orders/{id}/status", orders::change_status))
                     .service(page("/emails", emails::list))
-                    .service(form("/emails/{id}/retry", emails::retry)),
+                    .service(form("/emails/{id}/retry", emails::retry))
+                    .service(page("/baskets", baskets::show))
+                    .service(page("/sessions", sessions::list))
+                    .service(form("/sessions/end-others", sessions::end_others))
+                    .service(page_and_form(
+                        "/products",
+                        products::list,
+                        product_changes::create,
+                    ))
+                    .service(page("/products/new", products::new))
+                    .service(page_and_form(
+                        "/products/{id}",
+                        products::detail,
+                        product_changes::save,
+                    ))
+                    .service(form("/products/{id}/stock", product_changes::change_stock)),
             ),
     );
 }

@@ -34,7 +34,7 @@ pub fn basket_version(lines: &[BasketLine]) -> String {
 // basket gone, rather than slipping a line in that the order misses and the basket's
 // deletion takes away. (SQLite's write transaction excludes the add already.)
 const LOCKED_LINES_SQL: &str = "SELECT p.id AS product_id, p.name, p.slug, p.image, \
-     p.price_pence AS unit_price_pence, p.stock, bi.quantity \
+     p.price_pence AS unit_price_pence, p.stock, bi.quantity, p.active \
      FROM basket_items bi JOIN baskets b ON b.id = bi.basket_id \
      JOIN products p ON p.id = bi.product_id WHERE bi.basket_id = $1 ORDER BY p.name";
 
@@ -67,6 +67,8 @@ pub enum Placement {
     AlreadyPlaced,
     EmptyBasket,
     OutOfStock(Vec<ShortLine>),
+    /// Products taken off sale since they were added (their names); nothing was ordered.
+    Unavailable(Vec<String>),
 }
 
 /// Why the placing transaction rolled back.
@@ -75,6 +77,7 @@ enum Abort {
     EmptyBasket,
     BasketChanged,
     OutOfStock(Vec<ShortLine>),
+    Unavailable(Vec<String>),
 }
 
 impl From<diesel::result::Error> for Abort {
@@ -107,6 +110,7 @@ pub fn place(
         Err(Abort::EmptyBasket) => Placement::EmptyBasket,
         Err(Abort::BasketChanged) => Placement::BasketChanged,
         Err(Abort::OutOfStock(short)) => Placement::OutOfStock(short),
+        Err(Abort::Unavailable(names)) => Placement::Unavailable(names),
     };
     // A concurrent submit of the same form may have placed the order (and emptied the
     // basket, or taken the stock) while this one waited: then that order is the answer.
@@ -163,6 +167,14 @@ fn write_order(
     let lines = lines_for_checkout(conn, basket_id)?;
     if lines.is_empty() {
         return Err(Abort::EmptyBasket);
+    }
+    let unavailable: Vec<String> = lines
+        .iter()
+        .filter(|line| !line.active)
+        .map(|line| line.name.clone())
+        .collect();
+    if !unavailable.is_empty() {
+        return Err(Abort::Unavailable(unavailable));
     }
     if version.is_some_and(|version| version != basket_version(&lines)) {
         return Err(Abort::BasketChanged);

@@ -1,0 +1,247 @@
+//! What admins do to the catalogue: create and edit products (optimistic concurrency on
+//! `version`), change stock by signed amounts, and the history of who did what, when.
+//! Every change writes its history row in the same transaction.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Integer};
+
+use super::product::Product;
+use crate::db::schema::{product_history, products};
+use crate::db::{dialect_sql, write_transaction, DbConnection, QueryResult};
+use crate::domain::{Money, ProductDraft, StockChange, StockLevel, MAX_STOCK};
+
+/// Where new products' picture comes from until the catalogue has uploads.
+pub const PLACEHOLDER_IMAGE: &str = "img/products/placeholder.svg";
+
+#[derive(Debug, Clone, Queryable)]
+pub struct HistoryEntry {
+    pub admin_username: String,
+    pub change: String,
+    pub created_at: NaiveDateTime,
+}
+
+/// Every product, active or not, in id order, a page at a time.
+pub fn list(conn: &mut DbConnection, offset: i64, limit: i64) -> QueryResult<Vec<Product>> {
+    products::table
+        .select(Product::as_select())
+        .order(products::id)
+        .offset(offset)
+        .limit(limit)
+        .load(conn)
+}
+
+pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
+    products::table.count().get_result(conn)
+}
+
+fn record(
+    conn: &mut DbConnection,
+    product_id: i64,
+    admin: &str,
+    change: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::insert_into(product_history::table)
+        .values((
+            product_history::product_id.eq(product_id),
+            product_history::admin_username.eq(admin),
+            product_history::change.eq(change),
+            product_history::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+fn state_word(active: bool) -> &'static str {
+    if active {
+        "on sale"
+    } else {
+        "off sale"
+    }
+}
+
+/// A slug no other product has: the name's letters and digits, and a random suffix.
+fn new_slug(name: &str) -> String {
+    let base: String = name
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    let base: Vec<&str> = base.split('-').filter(|part| !part.is_empty()).collect();
+    let suffix = &uuid::Uuid::new_v4().simple().to_string()[..8];
+    format!(
+        "{}-{suffix}",
+        base.join("-").chars().take(60).collect::<String>()
+    )
+}
+
+/// Creates a product; returns its id.
+pub fn create(
+    conn: &mut DbConnection,
+    draft: &ProductDraft,
+    stock: StockLevel,
+    admin: &str,
+    now: NaiveDateTime,
+) -> QueryResult<i64> {
+    write_transaction(conn, |conn| {
+        let insert = diesel::insert_into(products::table)
+            .values((
+                products::slug.eq(new_slug(&draft.name)),
+                products::name.eq(&draft.name),
+                products::description.eq(&draft.description),
+                products::price_pence.eq(draft.price.pence()),
+                products::stock.eq(stock.get()),
+                products::image.eq(PLACEHOLDER_IMAGE),
+                products::active.eq(draft.active),
+            ))
+            .returning(products::id);
+        let id: i64 = match conn {
+            DbConnection::Postgresql(pg) => insert.get_result(pg)?,
+            DbConnection::Sqlite(sqlite) => insert.get_result(sqlite)?,
+        };
+        let change = format!(
+            "Created “{}” at {}, {} in stock, {}",
+            draft.name,
+            draft.price,
+            stock.get(),
+            state_word(draft.active)
+        );
+        record(conn, id, admin, &change, now)?;
+        Ok(id)
+    })
+}
+
+/// What saving an edit form came to.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Saved {
+    Saved,
+    /// The product changed since the form was shown: nothing was written.
+    Stale,
+    NotFound,
+}
+
+fn describe_edit(before: &Product, draft: &ProductDraft) -> String {
+    let mut changes = Vec::new();
+    if before.name != draft.name {
+        changes.push(format!("name “{}” → “{}”", before.name, draft.name));
+    }
+    if before.description != draft.description {
+        changes.push("description".to_owned());
+    }
+    if before.price_pence != draft.price.pence() {
+        changes.push(format!(
+            "price {} → {}",
+            Money::from_pence(before.price_pence),
+            draft.price
+        ));
+    }
+    if before.active != draft.active {
+        changes.push(format!("now {}", state_word(draft.active)));
+    }
+    if changes.is_empty() {
+        "Saved with no change".to_owned()
+    } else {
+        changes.join("; ")
+    }
+}
+
+/// Saves an edit made on the form of `version`, only if the product is still at it.
+pub fn save(
+    conn: &mut DbConnection,
+    id: i64,
+    version: i64,
+    draft: &ProductDraft,
+    admin: &str,
+    now: NaiveDateTime,
+) -> QueryResult<Saved> {
+    write_transaction(conn, |conn| {
+        let Some(before) = super::product::find(conn, id)? else {
+            return Ok(Saved::NotFound);
+        };
+        let updated = diesel::update(
+            products::table
+                .filter(products::id.eq(id))
+                .filter(products::version.eq(version)),
+        )
+        .set((
+            products::name.eq(&draft.name),
+            products::description.eq(&draft.description),
+            products::price_pence.eq(draft.price.pence()),
+            products::active.eq(draft.active),
+            products::version.eq(products::version + 1),
+        ))
+        .execute(conn)?;
+        if updated == 0 {
+            return Ok(Saved::Stale);
+        }
+        record(conn, id, admin, &describe_edit(&before, draft), now)?;
+        Ok(Saved::Saved)
+    })
+}
+
+/// What a stock change came to.
+#[derive(Debug, PartialEq, Eq)]
+pub enum StockOutcome {
+    Changed {
+        stock: i32,
+    },
+    /// The stock would leave 0..=1,000,000 (it is `stock` now); nothing changed.
+    OutOfRange {
+        stock: i32,
+    },
+    NotFound,
+}
+
+/// Adds `change` to the stock in one conditional statement, so that a sale made while
+/// the form was open is kept, and the stock never goes below 0.
+pub fn change_stock(
+    conn: &mut DbConnection,
+    id: i64,
+    change: StockChange,
+    admin: &str,
+    now: NaiveDateTime,
+) -> QueryResult<StockOutcome> {
+    #[derive(QueryableByName)]
+    struct Stock {
+        #[diesel(sql_type = Integer)]
+        stock: i32,
+    }
+    let sql = "UPDATE products SET stock = stock + $1 \
+               WHERE id = $2 AND stock + $1 >= 0 AND stock + $1 <= $3 RETURNING stock";
+    write_transaction(conn, |conn| {
+        let updated: Option<Stock> = diesel::sql_query(dialect_sql(conn, sql))
+            .bind::<Integer, _>(change.get())
+            .bind::<BigInt, _>(id)
+            .bind::<Integer, _>(MAX_STOCK)
+            .get_result(conn)
+            .optional()?;
+        match updated {
+            Some(Stock { stock }) => {
+                let what = format!("Stock {change} → {stock}");
+                record(conn, id, admin, &what, now)?;
+                Ok(StockOutcome::Changed { stock })
+            }
+            None => Ok(match super::product::find(conn, id)? {
+                Some(product) => StockOutcome::OutOfRange {
+                    stock: product.stock,
+                },
+                None => StockOutcome::NotFound,
+            }),
+        }
+    })
+}
+
+/// A product's history, newest first (the last 100 changes).
+pub fn history(conn: &mut DbConnection, id: i64) -> QueryResult<Vec<HistoryEntry>> {
+    product_history::table
+        .filter(product_history::product_id.eq(id))
+        .select((
+            product_history::admin_username,
+            product_history::change,
+            product_history::created_at,
+        ))
+        .order(product_history::id.desc())
+        .limit(100)
+        .load(conn)
+}

@@ -1,0 +1,204 @@
+//! POST /admin/products (create), POST /admin/products/{id} (save, refused when stale)
+//! and POST /admin/products/{id}/stock (a signed change, applied atomically).
+
+use std::collections::BTreeMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::Utc;
+use serde::Deserialize;
+
+use super::products::{load, parse_id, render_form, stored_values, FormPage};
+use crate::db::models::product_admin::{self, Saved, StockOutcome};
+use crate::domain::{FieldErrors, ProductDraft, StockChange};
+use crate::session::AdminIdentity;
+use crate::web::{AppError, AppState, Flash, Form};
+
+/// The product form's fields, as typed. An unticked checkbox sends nothing.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ProductFields {
+    name: String,
+    description: String,
+    price: String,
+    stock: String,
+    active: Option<String>,
+    version: Option<String>,
+}
+
+impl ProductFields {
+    fn active(&self) -> bool {
+        self.active.is_some()
+    }
+
+    fn typed(&self) -> BTreeMap<&'static str, String> {
+        BTreeMap::from([
+            ("name", self.name.clone()),
+            ("description", self.description.clone()),
+            ("price", self.price.clone()),
+            ("stock", self.stock.clone()),
+            ("active", if self.active() { "on" } else { "" }.to_owned()),
+            ("version", self.version.clone().unwrap_or_default()),
+        ])
+    }
+}
+
+fn location(id: i64) -> String {
+    format!("/admin/products/{id}")
+}
+
+pub async fn create(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    admin: web::ReqData<AdminIdentity>,
+    form: Form<ProductFields>,
+) -> Result<HttpResponse, AppError> {
+    let fields = form.into_inner();
+    let parsed = ProductDraft::parse_new(
+        &fields.name,
+        &fields.description,
+        &fields.price,
+        &fields.stock,
+        fields.active(),
+    );
+    let (draft, stock) = match parsed {
+        Ok(parsed) => parsed,
+        Err(errors) => {
+            let page = FormPage {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                values: fields.typed(),
+                errors,
+                ..FormPage::new_product()
+            };
+            return render_form(&req, &state, &admin, page).await;
+        }
+    };
+    let username = admin.username.clone();
+    let name = draft.name.clone();
+    let id = state
+        .db
+        .run(move |conn| {
+            let now = Utc::now().naive_utc();
+            Ok::<_, AppError>(product_admin::create(conn, &draft, stock, &username, now)?)
+        })
+        .await?;
+    state.catalogue.invalidate();
+    log::info!("admin {:?} created product {id}", admin.username);
+    Ok(state.redirect_with(&location(id), &Flash::info(format!("Created “{name}”."))))
+}
+
+pub async fn save(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    admin: web::ReqData<AdminIdentity>,
+    form: Form<ProductFields>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id = parse_id(&path)?;
+    let fields = form.into_inner();
+    let version = fields
+        .version
+        .as_deref()
+        .and_then(|text| text.trim().parse::<i64>().ok())
+        .ok_or_else(|| {
+            AppError::BadRequest("The field version is missing or not a number.".into())
+        })?;
+    let draft = ProductDraft::parse(
+        &fields.name,
+        &fields.description,
+        &fields.price,
+        fields.active(),
+    );
+    let draft = match draft {
+        Ok(draft) => draft,
+        Err(errors) => {
+            let product = load(&state, id).await?;
+            let page = FormPage {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                product: Some(&product),
+                values: fields.typed(),
+                errors,
+                stock_errors: FieldErrors::new(),
+            };
+            return render_form(&req, &state, &admin, page).await;
+        }
+    };
+    let username = admin.username.clone();
+    let saved = state
+        .db
+        .run(move |conn| {
+            let now = Utc::now().naive_utc();
+            Ok::<_, AppError>(product_admin::save(
+                conn, id, version, &draft, &username, now,
+            )?)
+        })
+        .await?;
+    match saved {
+        Saved::Saved => {
+            state.catalogue.invalidate();
+            Ok(state.redirect_with(&location(id), &Flash::info("Saved.")))
+        }
+        Saved::Stale => Err(AppError::Conflict(
+            "Someone changed this product after you opened the form, so nothing was saved. \
+             Open the product again to see its changes, then make yours."
+                .into(),
+        )),
+        Saved::NotFound => Err(AppError::NotFound),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct StockFields {
+    change: String,
+}
+
+pub async fn change_stock(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    admin: web::ReqData<AdminIdentity>,
+    form: Form<StockFields>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id = parse_id(&path)?;
+    let typed = form.into_inner().change;
+    let change = match StockChange::parse(&typed) {
+        Ok(change) => change,
+        Err(message) => {
+            let product = load(&state, id).await?;
+            let page = FormPage {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                values: stored_values(&product)
+                    .into_iter()
+                    .chain([("change", typed)])
+                    .collect(),
+                product: Some(&product),
+                errors: FieldErrors::new(),
+                stock_errors: FieldErrors::from([("change", message)]),
+            };
+            return render_form(&req, &state, &admin, page).await;
+        }
+    };
+    let username = admin.username.clone();
+    let outcome = state
+        .db
+        .run(move |conn| {
+            let now = Utc::now().naive_utc();
+            Ok::<_, AppError>(product_admin::change_stock(
+                conn, id, change, &username, now,
+            )?)
+        })
+        .await?;
+    match outcome {
+        StockOutcome::Changed { stock } => {
+            state.catalogue.invalidate();
+            let message = format!("Stock changed by {change}: {stock} in stock now.");
+            Ok(state.redirect_with(&location(id), &Flash::info(message)))
+        }
+        StockOutcome::OutOfRange { stock } => Err(AppError::Conflict(format!(
+            "A change of {change} would take the stock ({stock} now) below 0 or above \
+             1000000, so nothing changed."
+        ))),
+        StockOutcome::NotFound => Err(AppError::NotFound),
+    }
+}

@@ -1,0 +1,183 @@
+//! GET /admin/products (every product), GET /admin/products/new (the form) and
+//! GET /admin/products/{id} (the edit form, the stock form and the history).
+
+use std::collections::BTreeMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::{Deserialize, Serialize};
+
+use crate::db::models::product::{self, Product};
+use crate::db::models::product_admin::{self, HistoryEntry};
+use crate::domain::{FieldErrors, Money};
+use crate::session::AdminIdentity;
+use crate::web::{AppError, AppState};
+
+const PAGE_SIZE: i64 = 100;
+const TIME_FORMAT: &str = "%-d %B %Y, %H:%M UTC";
+
+#[derive(Serialize)]
+struct ProductRow {
+    id: i64,
+    name: String,
+    price: Money,
+    stock: i32,
+    active: bool,
+}
+
+impl From<Product> for ProductRow {
+    fn from(product: Product) -> Self {
+        Self {
+            id: product.id,
+            price: Money::from_pence(product.price_pence),
+            stock: product.stock,
+            active: product.active,
+            name: product.name,
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ListParams {
+    page: Option<String>,
+}
+
+pub async fn list(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    admin: web::ReqData<AdminIdentity>,
+    params: web::Query<ListParams>,
+) -> Result<HttpResponse, AppError> {
+    let page = match params.page.as_deref().map(str::trim) {
+        None | Some("") => 1,
+        Some(text) => text
+            .parse::<i64>()
+            .ok()
+            .filter(|page| (1..=1_000_000).contains(page))
+            .ok_or_else(|| AppError::BadRequest("page must be a whole number from 1.".into()))?,
+    };
+    let (rows, count) = state
+        .db
+        .run(move |conn| {
+            let rows = product_admin::list(conn, (page - 1) * PAGE_SIZE, PAGE_SIZE)?;
+            Ok::<_, AppError>((rows, product_admin::count(conn)?))
+        })
+        .await?;
+    let products: Vec<ProductRow> = rows.into_iter().map(ProductRow::from).collect();
+    let mut context = tera::Context::new();
+    context.insert("admin", &admin.username);
+    context.insert("products", &products);
+    context.insert("count", &count);
+    context.insert("page", &page);
+    context.insert("pages", &((count + PAGE_SIZE - 1) / PAGE_SIZE).max(1));
+    state.render(&req, StatusCode::OK, "admin/products.html", context)
+}
+
+/// What the product form shows: the values (as typed, or as stored) and the messages.
+pub struct FormPage<'a> {
+    pub status: StatusCode,
+    pub product: Option<&'a Product>,
+    pub values: BTreeMap<&'static str, String>,
+    pub errors: FieldErrors,
+    pub stock_errors: FieldErrors,
+}
+
+impl FormPage<'_> {
+    pub fn new_product() -> Self {
+        Self {
+            status: StatusCode::OK,
+            product: None,
+            values: BTreeMap::from([("active", "on".to_owned()), ("stock", "0".to_owned())]),
+            errors: FieldErrors::new(),
+            stock_errors: FieldErrors::new(),
+        }
+    }
+}
+
+pub fn stored_values(product: &Product) -> BTreeMap<&'static str, String> {
+    let active = if product.active { "on" } else { "" };
+    BTreeMap::from([
+        ("name", product.name.clone()),
+        ("description", product.description.clone()),
+        ("price", Money::from_pence(product.price_pence).decimal()),
+        ("active", active.to_owned()),
+        ("version", product.version.to_string()),
+    ])
+}
+
+#[derive(Serialize)]
+struct HistoryView {
+    admin: String,
+    change: String,
+    at: String,
+}
+
+/// Renders the new-product form, or a product's page with its history.
+pub async fn render_form(
+    req: &HttpRequest,
+    state: &AppState,
+    admin: &AdminIdentity,
+    page: FormPage<'_>,
+) -> Result<HttpResponse, AppError> {
+    let mut context = tera::Context::new();
+    if let Some(product) = page.product {
+        let id = product.id;
+        let history: Vec<HistoryEntry> = state
+            .db
+            .run(move |conn| Ok::<_, AppError>(product_admin::history(conn, id)?))
+            .await?;
+        let history: Vec<HistoryView> = history
+            .into_iter()
+            .map(|entry| HistoryView {
+                admin: entry.admin_username,
+                change: entry.change,
+                at: entry.created_at.format(TIME_FORMAT).to_string(),
+            })
+            .collect();
+        context.insert("product", &ProductRow::from(product.clone()));
+        context.insert("history", &history);
+    }
+    context.insert("admin", &admin.username);
+    context.insert("values", &page.values);
+    context.insert("errors", &page.errors);
+    context.insert("stock_errors", &page.stock_errors);
+    state.render(req, page.status, "admin/product.html", context)
+}
+
+pub async fn new(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    admin: web::ReqData<AdminIdentity>,
+) -> Result<HttpResponse, AppError> {
+    render_form(&req, &state, &admin, FormPage::new_product()).await
+}
+
+pub fn parse_id(path: &str) -> Result<i64, AppError> {
+    path.parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or(AppError::NotFound)
+}
+
+pub async fn load(state: &AppState, id: i64) -> Result<Product, AppError> {
+    state
+        .db
+        .run(move |conn| Ok::<_, AppError>(product::find(conn, id)?))
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+pub async fn detail(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    admin: web::ReqData<AdminIdentity>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let product = load(&state, parse_id(&path)?).await?;
+    let page = FormPage {
+        values: stored_values(&product),
+        product: Some(&product),
+        ..FormPage::new_product()
+    };
+    render_form(&req, &state, &admin, page).await
+}

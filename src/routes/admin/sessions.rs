@@ -1,0 +1,88 @@
+//! GET /admin/sessions: this admin's own sessions; POST /admin/sessions/end-others: sign
+//! out everywhere else. Sessions are rows in the database, so ending them takes effect on
+//! every instance at once.
+
+use actix_session::storage::SessionKey;
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::DateTime;
+use serde::Serialize;
+
+use crate::db::models::{session, unix_now};
+use crate::session::{AdminIdentity, SESSION_COOKIE};
+use crate::session_store::hash_key;
+use crate::web::cookies;
+use crate::web::{AppError, AppState, Flash, Form, NoFields};
+
+const TIME_FORMAT: &str = "%-d %B %Y, %H:%M UTC";
+
+#[derive(Serialize)]
+struct SessionView {
+    signed_in: String,
+    last_seen: String,
+    browser: String,
+    this_one: bool,
+}
+
+fn time(at: Option<i64>) -> String {
+    at.and_then(|at| DateTime::from_timestamp(at, 0))
+        .map_or_else(
+            || "Unknown".to_owned(),
+            |at| at.format(TIME_FORMAT).to_string(),
+        )
+}
+
+/// The hash of the session key this request's cookie carries.
+fn current_key_hash(req: &HttpRequest, state: &AppState) -> Option<Vec<u8>> {
+    let key = cookies::verified(req, SESSION_COOKIE, &state.cookie_key)?;
+    SessionKey::try_from(key).ok().map(|key| hash_key(&key))
+}
+
+pub async fn list(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    admin: web::ReqData<AdminIdentity>,
+) -> Result<HttpResponse, AppError> {
+    let admin_id = admin.id;
+    let rows = state
+        .db
+        .run(move |conn| Ok::<_, AppError>(session::live_for_admin(conn, admin_id, unix_now())?))
+        .await?;
+    let current = current_key_hash(&req, &state);
+    let sessions: Vec<SessionView> = rows
+        .into_iter()
+        .map(|row| SessionView {
+            this_one: current.as_deref() == Some(row.key_hash.as_slice()),
+            signed_in: time(row.created_at),
+            last_seen: time(row.last_seen_at),
+            browser: row
+                .user_agent
+                .unwrap_or_else(|| "Unknown browser".to_owned()),
+        })
+        .collect();
+    let mut context = tera::Context::new();
+    context.insert("admin", &admin.username);
+    context.insert("sessions", &sessions);
+    state.render(&req, StatusCode::OK, "admin/sessions.html", context)
+}
+
+pub async fn end_others(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    admin: web::ReqData<AdminIdentity>,
+    _button: Form<NoFields>,
+) -> Result<HttpResponse, AppError> {
+    let keep = current_key_hash(&req, &state).ok_or(AppError::Forbidden)?;
+    let admin_id = admin.id;
+    let ended = state
+        .db
+        .run(move |conn| Ok::<_, AppError>(session::delete_for_admin(conn, admin_id, Some(&keep))?))
+        .await?;
+    log::info!("admin {:?} ended {ended} other sessions", admin.username);
+    let message = match ended {
+        0 => "There were no other sessions to sign out.".to_owned(),
+        1 => "Signed out 1 other session.".to_owned(),
+        n => format!("Signed out {n} other sessions."),
+    };
+    Ok(state.redirect_with("/admin/sessions", &Flash::info(message)))
+}

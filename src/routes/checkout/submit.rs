@@ -1,0 +1,158 @@
+//! POST /checkout: the order placed exactly once, in the contract's order.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
+
+use super::{empty_basket, form_again, receipt_location, CheckoutFields};
+use crate::db::models::order::{self, Placement, ShortLine};
+use crate::domain::{CustomerDetails, FieldErrors, OrderToken};
+use crate::session::TypedSession;
+use crate::web::{csrf, see_other, AppError, AppState, Flash, PageNotice, UncheckedForm};
+
+/// Places the order, in the order the contract gives:
+/// 1. a token whose order exists already answers with that order, whatever else;
+/// 2. CSRF (403), the fields (422), the session's token and a non-empty basket (303);
+/// 3. one transaction taking stock, writing the order, emptying the basket (409 when
+///    stock is short);
+/// 4. the session destroyed, then the receipt.
+pub async fn submit(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: TypedSession,
+    form: UncheckedForm<CheckoutFields>,
+) -> Result<HttpResponse, AppError> {
+    let fields = form.fields;
+    let token = OrderToken::parse(&fields.order_token);
+    if let Some(token) = token {
+        if already_placed(&state, token).await? {
+            return Ok(see_other(&receipt_location(token)));
+        }
+    }
+
+    csrf::verify(&req, &state.cookie_key, form.csrf_token.as_deref())?;
+    let customer = match CustomerDetails::try_from(&fields) {
+        Ok(customer) => customer,
+        Err(errors) => {
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            return form_again(&req, &state, &session, &fields, status, errors).await;
+        }
+    };
+    let (Some(token), Some(basket)) = (token, session.basket_id()) else {
+        return Ok(stale_form(&state));
+    };
+    if session.order_token() != Some(token) {
+        return Ok(stale_form(&state));
+    }
+
+    let now = chrono::Utc::now().naive_utc();
+    let version = Some(fields.basket_version.clone()).filter(|version| !version.is_empty());
+    let placement = state
+        .db
+        .run(move |conn| {
+            let version = version.as_deref();
+            Ok::<_, AppError>(order::place(conn, &basket, version, token, &customer, now)?)
+        })
+        .await?;
+    answer(&req, &state, &session, &fields, token, placement).await
+}
+
+/// Rule 4: the session destroyed (its CSRF token with it), then the receipt.
+fn placed(
+    state: &AppState,
+    session: &TypedSession,
+    token: OrderToken,
+) -> Result<HttpResponse, AppError> {
+    state.catalogue.invalidate();
+    session.purge();
+    let mut response = see_other(&receipt_location(token));
+    response
+        .add_cookie(&csrf::removal_cookie())
+        .map_err(AppError::internal)?;
+    Ok(response)
+}
+
+/// Whether an order was placed with this token already (the back button, the double
+/// click): then its receipt is the answer, whatever else the request says.
+async fn already_placed(state: &AppState, token: OrderToken) -> Result<bool, AppError> {
+    let existing = state
+        .db
+        .run(move |conn| Ok::<_, AppError>(order::find_by_token(conn, token)?))
+        .await?;
+    Ok(existing.is_some())
+}
+
+/// Rules 3 and 4's answers, once the placing transaction is done.
+async fn answer(
+    req: &HttpRequest,
+    state: &AppState,
+    session: &TypedSession,
+    fields: &CheckoutFields,
+    token: OrderToken,
+    placement: Placement,
+) -> Result<HttpResponse, AppError> {
+    match placement {
+        Placement::Placed => placed(state, session, token),
+        Placement::AlreadyPlaced => Ok(see_other(&receipt_location(token))),
+        Placement::EmptyBasket => Ok(empty_basket(state)),
+        // 409: the form again, with the basket as it is now (the short lines marked), its
+        // new version and the message at the top. Nothing was ordered.
+        Placement::BasketChanged => {
+            let message = "Your basket changed since this page was shown, so nothing was \
+                 ordered. Please check your basket below and place the order again.";
+            refused(req, state, session, fields, message.to_owned()).await
+        }
+        Placement::OutOfStock(short) => {
+            refused(req, state, session, fields, out_of_stock(&short)).await
+        }
+        Placement::Unavailable(names) => {
+            let message = format!(
+                "Sorry, these are no longer available: {}. Nothing was ordered; please \
+                 remove them from your basket and try again.",
+                names.join("; ")
+            );
+            refused(req, state, session, fields, message).await
+        }
+    }
+}
+
+/// 409: the form again, with `message` at the top of the page.
+async fn refused(
+    req: &HttpRequest,
+    state: &AppState,
+    session: &TypedSession,
+    fields: &CheckoutFields,
+    message: String,
+) -> Result<HttpResponse, AppError> {
+    req.extensions_mut().insert(PageNotice {
+        message,
+        product_id: 0,
+        here: "/checkout".to_owned(),
+    });
+    let status = StatusCode::CONFLICT;
+    form_again(req, state, session, fields, status, FieldErrors::new()).await
+}
+
+/// The lines there is not enough stock for; nothing was ordered.
+fn out_of_stock(short: &[ShortLine]) -> String {
+    let lines: Vec<String> = short
+        .iter()
+        .map(|line| match line.in_stock {
+            0 => format!("{} (out of stock)", line.name),
+            n => format!("{} ({} wanted, {n} left)", line.name, line.wanted),
+        })
+        .collect();
+    format!(
+        "Sorry, there is not enough stock for: {}. Nothing was ordered; please change \
+         your basket and try again.",
+        lines.join("; ")
+    )
+}
+
+fn stale_form(state: &AppState) -> HttpResponse {
+    state.redirect_with(
+        "/basket",
+        &Flash::error(
+            "That checkout form is out of date. Please check your basket and check out again.",
+        ),
+    )
+}
