@@ -12,7 +12,7 @@
 //! `(active, id)` index) refreshes a page.
 
 use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use crate::db::models::product::{self, Product};
@@ -53,6 +53,11 @@ pub const MAX_CACHED_PAGES: usize = 1024;
 pub struct CatalogueCache {
     max_age: Duration,
     pages: RwLock<HashMap<PageKey, (Instant, Arc<CataloguePage>)>>,
+    /// Stale pages being read again, and since when: one request reads a stale page again
+    /// while the others are served the stale copy, instead of all of them going to the
+    /// database at the same moment (once every `max_age` on a busy page). A claim older
+    /// than `max_age` (its request failed, say) lapses, so another request takes it on.
+    refreshing: Mutex<HashMap<PageKey, Instant>>,
 }
 
 impl CatalogueCache {
@@ -60,6 +65,36 @@ impl CatalogueCache {
         Self {
             max_age,
             pages: RwLock::new(HashMap::new()),
+            refreshing: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// A page to serve without the database: the fresh copy, or the stale one while
+    /// another request reads it again. `None` means the caller reads the page (with
+    /// [`CatalogueCache::page`]), which it has claimed when the copy was stale.
+    pub fn servable_at(&self, query: Option<&str>, number: i64) -> Option<Arc<CataloguePage>> {
+        let key = (query.map(str::to_owned), number);
+        let page = {
+            let pages = self.pages.read().ok()?;
+            let (loaded, page) = pages.get(&key)?;
+            if loaded.elapsed() < self.max_age {
+                return Some(Arc::clone(page));
+            }
+            Arc::clone(page)
+        };
+        let mut refreshing = self.refreshing.lock().ok()?;
+        match refreshing.get(&key) {
+            Some(since) if since.elapsed() < self.max_age => Some(page),
+            _ => {
+                refreshing.insert(key, Instant::now());
+                None
+            }
+        }
+    }
+
+    fn refreshed(&self, key: &PageKey) {
+        if let Ok(mut refreshing) = self.refreshing.lock() {
+            refreshing.remove(key);
         }
     }
 
@@ -74,11 +109,6 @@ impl CatalogueCache {
     /// The front page, if the copy is fresh enough.
     pub fn fresh(&self) -> Option<Arc<CataloguePage>> {
         self.fresh_page(&(None, 1))
-    }
-
-    /// A page (of a search, with `query`), if the copy holds it fresh.
-    pub fn fresh_at(&self, query: Option<&str>, number: i64) -> Option<Arc<CataloguePage>> {
-        self.fresh_page(&(query.map(str::to_owned), number))
     }
 
     /// The front page: the fresh copy, or read again from the database.
@@ -99,7 +129,9 @@ impl CatalogueCache {
             return Ok(page);
         }
         let loaded = Instant::now();
-        let page = Arc::new(read_page(conn, query, number)?);
+        let read = read_page(conn, query, number);
+        self.refreshed(&key);
+        let page = Arc::new(read?);
         if let Ok(mut pages) = self.pages.write() {
             if pages.len() >= MAX_CACHED_PAGES && !pages.contains_key(&key) {
                 pages.retain(|_, (at, _)| at.elapsed() < self.max_age);
@@ -120,5 +152,50 @@ impl CatalogueCache {
         if let Ok(mut pages) = self.pages.write() {
             pages.clear();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stale_page_is_read_again_by_one_request_while_the_others_get_the_stale_copy() {
+        let cache = CatalogueCache::new(Duration::from_millis(20));
+        let page = Arc::new(CataloguePage {
+            products: Vec::new(),
+            has_next: false,
+        });
+        let key: PageKey = (None, 1);
+        let loaded = Instant::now();
+        if let Ok(mut pages) = cache.pages.write() {
+            pages.insert(key.clone(), (loaded, Arc::clone(&page)));
+        }
+        assert!(cache.servable_at(None, 1).is_some(), "fresh: served");
+
+        std::thread::sleep(Duration::from_millis(30));
+        assert!(
+            cache.servable_at(None, 1).is_none(),
+            "stale: the first reads it again"
+        );
+        assert!(
+            cache.servable_at(None, 1).is_some(),
+            "the others get the stale copy"
+        );
+        assert!(
+            cache.servable_at(None, 2).is_none(),
+            "a page not in the copy is read"
+        );
+
+        cache.refreshed(&key);
+        assert!(
+            cache.servable_at(None, 1).is_none(),
+            "still stale: read again"
+        );
+        std::thread::sleep(Duration::from_millis(30));
+        assert!(
+            cache.servable_at(None, 1).is_none(),
+            "a lapsed claim is taken over"
+        );
     }
 }

@@ -2,7 +2,7 @@
 //! the handle the rest of Trolley holds.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use diesel::connection::SimpleConnection;
 use diesel::pg::PgConnection;
@@ -10,6 +10,7 @@ use diesel::r2d2::R2D2Connection;
 use diesel::sqlite::SqliteConnection;
 use diesel::{Connection, RunQueryDsl};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+use tokio::sync::Semaphore;
 
 use super::dialect::POSTGRES_TIMEOUTS;
 use super::health::{Health, Instrument, ProbeQueue, StatementCounter};
@@ -93,6 +94,10 @@ pub struct Db {
     counter: Arc<StatementCounter>,
     health: Arc<Health>,
     probes: Arc<ProbeQueue>,
+    /// One permit per pooled connection, handed out first come, first served: requests
+    /// wait here, in order and off the blocking threads, rather than inside r2d2's
+    /// `get()`, whose wake-ups favour no one in particular.
+    permits: Arc<Semaphore>,
 }
 
 impl Db {
@@ -117,6 +122,7 @@ impl Db {
             counter,
             health,
             probes: Arc::default(),
+            permits: Arc::new(Semaphore::new(pool_size as usize)),
         }
     }
 
@@ -133,13 +139,18 @@ impl Db {
     /// is known to be down this fails at once, so that requests do not queue behind each
     /// other's waits; one probe at a time, in the background, finds out when it is back.
     pub fn conn(&self) -> Result<r2d2::PooledConnection<Manager>, DbError> {
+        self.conn_within(CONNECTION_TIMEOUT)
+    }
+
+    /// A connection, waiting at most `wait` for one (see [`Db::conn`]).
+    fn conn_within(&self, wait: Duration) -> Result<r2d2::PooledConnection<Manager>, DbError> {
         if !self.health.is_available() {
             self.probe_in_background();
             return Err(DbError::Unavailable(
                 "the database is down; a probe is watching for its return".into(),
             ));
         }
-        self.pool.get_timeout(CONNECTION_TIMEOUT).map_err(|error| {
+        self.pool.get_timeout(wait).map_err(|error| {
             self.health.set(false);
             DbError::Unavailable(error.to_string())
         })
@@ -170,16 +181,31 @@ impl Db {
     }
 
     /// Runs `work` with a pooled connection on the blocking thread pool, never on the
-    /// async executor.
+    /// async executor, once a permit is free (in arrival order).
     pub async fn run<T, E, F>(&self, work: F) -> Result<T, E>
     where
         F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
         T: Send + 'static,
         E: From<DbError> + Send + 'static,
     {
+        // The wait for a permit and then for a connection: CONNECTION_TIMEOUT in all.
+        let asked = Instant::now();
+        let waiting = Arc::clone(&self.permits).acquire_owned();
+        let permit = match actix_web::rt::time::timeout(CONNECTION_TIMEOUT, waiting).await {
+            Ok(Ok(permit)) => permit,
+            Ok(Err(_closed)) => return Err(E::from(DbError::Cancelled)),
+            Err(_elapsed) => {
+                return Err(E::from(DbError::Unavailable(format!(
+                    "no database connection was free within {CONNECTION_TIMEOUT:?}"
+                ))))
+            }
+        };
         let db = self.clone();
         actix_web::web::block(move || {
-            let mut conn = db.conn()?;
+            // Held until the work is done, even when the request that asked for it is gone.
+            let _permit = permit;
+            let wait = CONNECTION_TIMEOUT.saturating_sub(asked.elapsed());
+            let mut conn = db.conn_within(wait.max(Duration::from_millis(1)))?;
             work(&mut conn)
         })
         .await

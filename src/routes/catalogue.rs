@@ -73,7 +73,7 @@ async fn page_and_count(
 ) -> Result<(Arc<CataloguePage>, i64), AppError> {
     let cached = state
         .catalogue
-        .fresh_at(request.query.as_deref(), request.number);
+        .servable_at(request.query.as_deref(), request.number);
     if let (Some(page), None) = (cached, &basket) {
         return Ok((page, 0));
     }
@@ -124,7 +124,8 @@ async fn product_and_count(
     basket: Option<BasketId>,
 ) -> Result<(Option<Product>, i64), AppError> {
     let cached = move |page: &CataloguePage| page.products.iter().find(|p| p.id == id).cloned();
-    if let (Some(product), None) = (state.catalogue.fresh().and_then(|p| cached(&p)), &basket) {
+    let front = state.catalogue.servable_at(None, 1);
+    if let (Some(product), None) = (front.and_then(|p| cached(&p)), &basket) {
         return Ok((Some(product), 0));
     }
     let catalogue = Arc::clone(&state.catalogue);
