@@ -45,7 +45,8 @@ export async function prepareOrders(browser, url) {
 /**
  * Walks the pages the way a shopper and then an admin would, calling visit(name, page)
  * on each: catalogue, product, basket (2 items), checkout, receipt, a stock refusal (409),
- * not found, admin login, admin orders, the cancel confirmation, admin order, the outbox.
+ * not found, admin login, admin orders, the cancel confirmation, admin order, the outbox,
+ * products, a product, live baskets, the admin's sessions.
  */
 export async function walk(browser, url, viewport, visit) {
   const shopper = await newContext(browser, { viewport });
@@ -94,6 +95,14 @@ export async function walk(browser, url, viewport, visit) {
     await visit('admin-order', adminPage);
     await adminPage.goto(`${url}/admin/emails`);
     await visit('admin-emails', adminPage);
+    await adminPage.goto(`${url}/admin/products`);
+    await visit('admin-products', adminPage);
+    await adminPage.goto(`${url}/admin/products/2`);
+    await visit('admin-product', adminPage);
+    await adminPage.goto(`${url}/admin/baskets`);
+    await visit('admin-baskets', adminPage);
+    await adminPage.goto(`${url}/admin/sessions`);
+    await visit('admin-sessions', adminPage);
   } finally {
     await closeQuietly(shopper);
     await closeQuietly(admin);
