@@ -6,15 +6,15 @@ use actix_session::storage::SessionKey;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::DateTime;
+use chrono_tz::Tz;
 use serde::Serialize;
 
 use crate::db::models::{session, unix_now};
+use crate::routes::views::shown_time;
 use crate::session::{AdminIdentity, SESSION_COOKIE};
 use crate::session_store::hash_key;
 use crate::web::cookies;
 use crate::web::{AppError, AppState, Flash, Form, NoFields};
-
-const TIME_FORMAT: &str = "%-d %B %Y, %H:%M UTC";
 
 #[derive(Serialize)]
 struct SessionView {
@@ -24,11 +24,12 @@ struct SessionView {
     this_one: bool,
 }
 
-fn time(at: Option<i64>) -> String {
+/// A Unix time as the shop's people read it (see [`shown_time`]).
+fn time(at: Option<i64>, zone: Tz) -> String {
     at.and_then(|at| DateTime::from_timestamp(at, 0))
         .map_or_else(
             || "Unknown".to_owned(),
-            |at| at.format(TIME_FORMAT).to_string(),
+            |at| shown_time(at.naive_utc(), zone),
         )
 }
 
@@ -53,8 +54,8 @@ pub async fn list(
         .into_iter()
         .map(|row| SessionView {
             this_one: current.as_deref() == Some(row.key_hash.as_slice()),
-            signed_in: time(row.created_at),
-            last_seen: time(row.last_seen_at),
+            signed_in: time(row.created_at, state.settings.timezone),
+            last_seen: time(row.last_seen_at, state.settings.timezone),
             browser: row
                 .user_agent
                 .unwrap_or_else(|| "Unknown browser".to_owned()),
