@@ -6,6 +6,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
 
+use super::params::parse_page;
 use crate::db::models::outbox::{self, OutboxEmail};
 use crate::routes::views::shown_time;
 use crate::session::AdminIdentity;
@@ -46,17 +47,6 @@ impl EmailView {
             subject: row.subject,
             last_error: row.last_error,
         }
-    }
-}
-
-fn parse_page(text: Option<&str>) -> Result<i64, AppError> {
-    match text.map(str::trim) {
-        None | Some("") => Ok(1),
-        Some(text) => text
-            .parse::<i64>()
-            .ok()
-            .filter(|page| (1..=1_000_000).contains(page))
-            .ok_or_else(|| AppError::BadRequest("page must be a whole number from 1.".into())),
     }
 }
 

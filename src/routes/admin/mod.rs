@@ -4,6 +4,7 @@ mod baskets;
 mod emails;
 mod login;
 mod orders;
+mod params;
 mod product_changes;
 mod products;
 mod sessions;

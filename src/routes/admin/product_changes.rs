@@ -8,7 +8,8 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use serde::Deserialize;
 
-use super::products::{load, parse_id, render_form, stored_values, FormPage};
+use super::params::parse_id;
+use super::products::{load, render_form, stored_values, FormPage};
 use crate::db::models::product_admin::{self, Saved, StockOutcome};
 use crate::domain::{FieldErrors, ProductDraft, StockChange};
 use crate::session::AdminIdentity;

@@ -7,6 +7,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 
+use super::params::{parse_id, parse_page};
 use crate::db::models::product::{self, Product};
 use crate::db::models::product_admin::{self, HistoryEntry};
 use crate::domain::{FieldErrors, Money};
@@ -48,14 +49,7 @@ pub async fn list(
     admin: web::ReqData<AdminIdentity>,
     params: web::Query<ListParams>,
 ) -> Result<HttpResponse, AppError> {
-    let page = match params.page.as_deref().map(str::trim) {
-        None | Some("") => 1,
-        Some(text) => text
-            .parse::<i64>()
-            .ok()
-            .filter(|page| (1..=1_000_000).contains(page))
-            .ok_or_else(|| AppError::BadRequest("page must be a whole number from 1.".into()))?,
-    };
+    let page = parse_page(params.page.as_deref())?;
     let (rows, count) = state
         .db
         .run(move |conn| {
@@ -150,13 +144,6 @@ pub async fn new(
     admin: web::ReqData<AdminIdentity>,
 ) -> Result<HttpResponse, AppError> {
     render_form(&req, &state, &admin, FormPage::new_product()).await
-}
-
-pub fn parse_id(path: &str) -> Result<i64, AppError> {
-    path.parse::<i64>()
-        .ok()
-        .filter(|id| *id > 0)
-        .ok_or(AppError::NotFound)
 }
 
 pub async fn load(state: &AppState, id: i64) -> Result<Product, AppError> {

@@ -7,19 +7,13 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use serde::Deserialize;
 
+use super::super::params::parse_id;
 use crate::db::models::order::{self, StatusChange};
 use crate::domain::{OrderNumber, OrderStatus};
 use crate::routes::views::{shown_time, OrderLineView, OrderView};
 use crate::session::AdminIdentity;
 use crate::web::form::required;
 use crate::web::{AppError, AppState, Flash, Form};
-
-fn parse_id(text: &str) -> Result<i64, AppError> {
-    text.parse::<i64>()
-        .ok()
-        .filter(|id| *id > 0)
-        .ok_or(AppError::NotFound)
-}
 
 pub async fn detail(
     req: HttpRequest,

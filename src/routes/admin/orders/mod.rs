@@ -52,14 +52,7 @@ impl ListParams {
     }
 
     fn page(&self) -> Result<i64, AppError> {
-        match self.page.as_deref().map(str::trim) {
-            None | Some("") => Ok(1),
-            Some(text) => text
-                .parse::<i64>()
-                .ok()
-                .filter(|page| (1..=1_000_000).contains(page))
-                .ok_or_else(|| AppError::BadRequest("page must be a whole number from 1.".into())),
-        }
+        super::params::parse_page(self.page.as_deref())
     }
 }
 
