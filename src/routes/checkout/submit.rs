@@ -4,7 +4,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
 
 use super::{empty_basket, form_again, receipt_location, CheckoutFields};
-use crate::db::models::order::{self, Placement, ShortLine};
+use crate::db::models::order::{self, NewOrder, Placement, ShortLine};
 use crate::domain::{CustomerDetails, FieldErrors, OrderToken};
 use crate::session::TypedSession;
 use crate::web::{csrf, see_other, AppError, AppState, Flash, PageNotice, UncheckedForm};
@@ -49,8 +49,14 @@ pub async fn submit(
     let placement = state
         .db
         .run(move |conn| {
-            let version = version.as_deref();
-            Ok::<_, AppError>(order::place(conn, &basket, version, token, &customer, now)?)
+            let new_order = NewOrder {
+                basket_id: &basket,
+                version: version.as_deref(),
+                token,
+                customer: &customer,
+                now,
+            };
+            Ok::<_, AppError>(order::place(conn, &new_order)?)
         })
         .await?;
     answer(&req, &state, &session, &fields, token, placement).await

@@ -13,7 +13,7 @@ use crate::db::{DbConnection, QueryResult};
 use crate::domain::{Money, OrderNumber, OrderStatus, OrderToken};
 
 pub use listing::{item_counts, list, list_all, placed_since, summary, OrderFilter};
-pub use place::{basket_version, place, Placement, ShortLine};
+pub use place::{basket_version, place, NewOrder, Placement, ShortLine};
 pub use status::{change_status, StatusChange};
 
 #[derive(Debug, Clone, Queryable, Selectable)]

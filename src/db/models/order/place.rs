@@ -49,6 +49,17 @@ fn lines_for_checkout(conn: &mut DbConnection, basket: &BasketId) -> QueryResult
         .load(conn)
 }
 
+/// What a checkout asks for: the basket's order, with the details the shopper typed. With
+/// `version`, the basket must still be the one the form showed (see [`basket_version`]).
+#[derive(Debug, Clone, Copy)]
+pub struct NewOrder<'a> {
+    pub basket_id: &'a BasketId,
+    pub version: Option<&'a str>,
+    pub token: OrderToken,
+    pub customer: &'a CustomerDetails,
+    pub now: NaiveDateTime,
+}
+
 /// A basket line there was not enough stock for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ShortLine {
@@ -93,15 +104,8 @@ impl From<diesel::result::Error> for Abort {
 /// raw multi-row insert. The unique order token makes concurrent submits of one form
 /// place one order; whoever loses learns `AlreadyPlaced`. With `version`, the basket must
 /// still be the one the form showed (see [`basket_version`]).
-pub fn place(
-    conn: &mut DbConnection,
-    basket_id: &BasketId,
-    version: Option<&str>,
-    token: OrderToken,
-    customer: &CustomerDetails,
-    now: NaiveDateTime,
-) -> QueryResult<Placement> {
-    let outcome = match place_retrying(conn, basket_id, version, token, customer, now) {
+pub fn place(conn: &mut DbConnection, order: &NewOrder<'_>) -> QueryResult<Placement> {
+    let outcome = match place_retrying(conn, order) {
         Ok(()) => return Ok(Placement::Placed),
         Err(Abort::Db(error)) if is_unique_violation(&error) => {
             return Ok(Placement::AlreadyPlaced)
@@ -114,7 +118,7 @@ pub fn place(
     };
     // A concurrent submit of the same form may have placed the order (and emptied the
     // basket, or taken the stock) while this one waited: then that order is the answer.
-    if find_by_token(conn, token)?.is_some() {
+    if find_by_token(conn, order.token)?.is_some() {
         Ok(Placement::AlreadyPlaced)
     } else {
         Ok(outcome)
@@ -128,19 +132,10 @@ const ATTEMPTS: u32 = 3;
 /// Runs the placing transaction, again (after a short, growing pause) when it failed only
 /// because a concurrent transaction won. The rows are locked in one order, so this is a
 /// safety net, not the way concurrent checkouts are kept apart.
-fn place_retrying(
-    conn: &mut DbConnection,
-    basket_id: &BasketId,
-    version: Option<&str>,
-    token: OrderToken,
-    customer: &CustomerDetails,
-    now: NaiveDateTime,
-) -> Result<(), Abort> {
+fn place_retrying(conn: &mut DbConnection, order: &NewOrder<'_>) -> Result<(), Abort> {
     let mut attempt = 1;
     loop {
-        let result = write_transaction(conn, |conn| {
-            write_order(conn, basket_id, version, token, customer, now)
-        });
+        let result = write_transaction(conn, |conn| write_order(conn, order));
         match result {
             Err(Abort::Db(error)) if is_retryable(&error) && attempt < ATTEMPTS => {
                 log::warn!("checkout attempt {attempt} lost a race, retrying: {error}");
@@ -156,14 +151,14 @@ fn place_retrying(
 
 /// The placing transaction's work: the basket's lines, their stock, the order and its
 /// lines, its confirmation email queued, and the basket gone.
-fn write_order(
-    conn: &mut DbConnection,
-    basket_id: &BasketId,
-    version: Option<&str>,
-    token: OrderToken,
-    customer: &CustomerDetails,
-    now: NaiveDateTime,
-) -> Result<(), Abort> {
+fn write_order(conn: &mut DbConnection, order: &NewOrder<'_>) -> Result<(), Abort> {
+    let NewOrder {
+        basket_id,
+        version,
+        token,
+        customer,
+        now,
+    } = *order;
     let lines = lines_for_checkout(conn, basket_id)?;
     if lines.is_empty() {
         return Err(Abort::EmptyBasket);
