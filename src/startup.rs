@@ -56,6 +56,7 @@ pub fn prepare(settings: Settings) -> anyhow::Result<AppState> {
         dummy_password_hash: auth::dummy_hash()?,
         catalogue: Arc::new(CatalogueCache::new(settings.catalogue_max_age)),
         password_checks: Arc::new(tokio::sync::Semaphore::new(password_check_permits())),
+        password_worker: auth::IdleWorker::start()?,
         settings,
     })
 }

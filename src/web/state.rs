@@ -40,6 +40,8 @@ pub struct AppState {
     /// How many password checks (Argon2) may run at once on this instance: a flood of
     /// logins waits here, and shoppers' pages keep the other cores.
     pub password_checks: Arc<tokio::sync::Semaphore>,
+    /// Where password checks run: a thread at the lowest scheduling priority.
+    pub password_worker: crate::auth::IdleWorker,
 }
 
 /// The bound on concurrent password checks: half the cores, at least one.

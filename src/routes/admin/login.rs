@@ -114,17 +114,16 @@ async fn check_password(
     .await
     .map_err(|_| AppError::Unavailable)?
     .map_err(AppError::internal)?;
-    let (db, dummy) = (state.db.clone(), state.dummy_password_hash.clone());
+    let dummy = state.dummy_password_hash.clone();
     let started = Instant::now();
-    let outcome = web::block(move || auth::check_password(&db, claim, &password, &dummy)).await;
+    let outcome =
+        auth::check_password(&state.db, &state.password_worker, claim, password, dummy).await;
     let took = started.elapsed();
     actix_rt::spawn(async move {
         actix_rt::time::sleep(took * PERMIT_REST).await;
         drop(permit);
     });
-    outcome
-        .map_err(AppError::internal)?
-        .map_err(AppError::internal)
+    outcome.map_err(AppError::internal)
 }
 
 /// 429: too many failed logins for this username; no password was checked.

@@ -7,6 +7,10 @@ use argon2::Argon2;
 use crate::db::models::{admin, unix_now};
 use crate::db::Db;
 
+mod idle_worker;
+
+pub use idle_worker::{IdleWorker, WorkerGone};
+
 /// Failed logins allowed for one username within [`THROTTLE_WINDOW_SECS`]; the next
 /// attempt is answered 429 without looking at the password.
 pub const MAX_FAILURES: i64 = 5;
@@ -128,27 +132,33 @@ pub enum LoginOutcome {
 }
 
 /// Checks the password of a claimed attempt. Its claim stays as a failure unless the
-/// password is right, when the username's failures are forgotten. Runs Argon2: call it
-/// off the async executor, within the instance's bound on hashing.
-pub fn check_password(
+/// password is right, when the username's failures are forgotten. The database work runs
+/// on the pool; Argon2 runs on the idle-priority thread, holding no connection meanwhile.
+pub async fn check_password(
     db: &Db,
+    worker: &IdleWorker,
     claim: Claim,
-    password: &str,
-    dummy_hash: &str,
+    password: String,
+    dummy_hash: String,
 ) -> anyhow::Result<LoginOutcome> {
-    let mut conn = db.conn()?;
-    let found = admin::find_by_username(&mut conn, &claim.username)?;
+    let username = claim.username.clone();
+    let found = db
+        .run(move |conn| Ok::<_, anyhow::Error>(admin::find_by_username(conn, &username)?))
+        .await?;
     let hash = found
         .as_ref()
-        .map_or(dummy_hash, |admin| admin.password_hash.as_str());
-    let verified = verify_password(password, hash);
+        .map_or(dummy_hash, |admin| admin.password_hash.clone());
+    let verified = worker
+        .run(move || verify_password(&password, &hash))
+        .await?;
     match found {
         Some(admin) if verified => {
-            admin::clear_failures(
-                &mut conn,
-                &claim.username,
-                unix_now() - THROTTLE_WINDOW_SECS,
-            )?;
+            let username = claim.username;
+            db.run(move |conn| {
+                let since = unix_now() - THROTTLE_WINDOW_SECS;
+                Ok::<_, anyhow::Error>(admin::clear_failures(conn, &username, since)?)
+            })
+            .await?;
             Ok(LoginOutcome::LoggedIn {
                 admin_id: admin.id,
                 username: admin.username,
