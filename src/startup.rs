@@ -12,7 +12,7 @@ use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpServer};
 use anyhow::Context as _;
 
-use crate::catalogue::CatalogueCache;
+use crate::catalogue::{self, CatalogueCache};
 use crate::config::{SecretKey, Settings};
 use crate::db::models::secret;
 use crate::db::Db;
@@ -20,7 +20,7 @@ use crate::mail::{spawn_sender, Sender};
 use crate::session_store::spawn_cleanup;
 use crate::web::access_log::access_log;
 use crate::web::headers::{cache_control, security_headers};
-use crate::web::{error_pages, password_check_permits, AppState};
+use crate::web::{error_pages, password_check_permits, AppState, SharedHtml};
 use crate::{auth, routes, seed, session, templates};
 
 /// Connects, migrates, resolves the cookie key and loads the demo catalogue and the
@@ -49,14 +49,17 @@ pub fn prepare(settings: Settings) -> anyhow::Result<AppState> {
             log::info!("created the admin {:?}", auth::normalize_username(username));
         }
     }
+    let catalogue = Arc::new(CatalogueCache::new(settings.catalogue_max_age));
+    catalogue::watch::watch(&catalogue, &db).context("cannot start the catalogue watcher")?;
     Ok(AppState {
         db,
         cookie_key,
         templates: templates::load()?,
         dummy_password_hash: auth::dummy_hash()?,
-        catalogue: Arc::new(CatalogueCache::new(settings.catalogue_max_age)),
+        catalogue,
         password_checks: Arc::new(tokio::sync::Semaphore::new(password_check_permits())),
         password_worker: auth::IdleWorker::start()?,
+        shared_html: SharedHtml::default(),
         settings,
     })
 }

@@ -12,6 +12,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/partials/add_form.html"),
     ),
     (
+        "partials/product_grid.html",
+        include_str!("../templates/partials/product_grid.html"),
+    ),
+    (
         "catalogue.html",
         include_str!("../templates/catalogue.html"),
     ),

@@ -14,6 +14,7 @@ mod api {
     mod admin_sessions;
     mod basket_version;
     mod budget;
+    mod catalogue_copy;
     mod catalogue_pages;
     mod checkout;
     mod csrf_binding;

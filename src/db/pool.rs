@@ -49,25 +49,7 @@ impl r2d2::ManageConnection for Manager {
     type Error = diesel::r2d2::Error;
 
     fn connect(&self) -> Result<DbConnection, Self::Error> {
-        let mut conn = match &self.url {
-            DatabaseUrl::Postgres(url) => {
-                let mut conn =
-                    PgConnection::establish(url).map_err(Self::Error::ConnectionError)?;
-                conn.batch_execute(POSTGRES_TIMEOUTS)
-                    .map_err(Self::Error::QueryError)?;
-                DbConnection::Postgresql(conn)
-            }
-            DatabaseUrl::Sqlite(path) => {
-                let mut conn =
-                    SqliteConnection::establish(path).map_err(Self::Error::ConnectionError)?;
-                // WAL lets readers go on while one writer writes; the busy timeout makes
-                // writers queue instead of failing at once; SQLite leaves foreign keys off
-                // unless asked.
-                conn.batch_execute(SQLITE_PRAGMAS)
-                    .map_err(Self::Error::QueryError)?;
-                DbConnection::Sqlite(conn)
-            }
-        };
+        let mut conn = open(&self.url)?;
         conn.set_instrumentation(Instrument {
             counter: Arc::clone(&self.counter),
             health: Arc::clone(&self.health),
@@ -87,6 +69,28 @@ impl r2d2::ManageConnection for Manager {
     }
 }
 
+/// Opens a connection of the backend the URL names, set up as Trolley needs it.
+fn open(url: &DatabaseUrl) -> Result<DbConnection, diesel::r2d2::Error> {
+    use diesel::r2d2::Error;
+    Ok(match url {
+        DatabaseUrl::Postgres(url) => {
+            let mut conn = PgConnection::establish(url).map_err(Error::ConnectionError)?;
+            conn.batch_execute(POSTGRES_TIMEOUTS)
+                .map_err(Error::QueryError)?;
+            DbConnection::Postgresql(conn)
+        }
+        DatabaseUrl::Sqlite(path) => {
+            let mut conn = SqliteConnection::establish(path).map_err(Error::ConnectionError)?;
+            // WAL lets readers go on while one writer writes; the busy timeout makes
+            // writers queue instead of failing at once; SQLite leaves foreign keys off
+            // unless asked.
+            conn.batch_execute(SQLITE_PRAGMAS)
+                .map_err(Error::QueryError)?;
+            DbConnection::Sqlite(conn)
+        }
+    })
+}
+
 /// The pool and what the rest of the application needs to know about the database.
 #[derive(Clone)]
 pub struct Db {
@@ -98,6 +102,7 @@ pub struct Db {
     /// wait here, in order and off the blocking threads, rather than inside r2d2's
     /// `get()`, whose wake-ups favour no one in particular.
     permits: Arc<Semaphore>,
+    url: DatabaseUrl,
 }
 
 impl Db {
@@ -123,11 +128,18 @@ impl Db {
             health,
             probes: Arc::default(),
             permits: Arc::new(Semaphore::new(pool_size as usize)),
+            url: url.clone(),
         }
     }
 
     pub fn statements(&self) -> &StatementCounter {
         &self.counter
+    }
+
+    /// A connection outside the pool, for a background task that keeps one: its
+    /// statements are not counted with the requests'.
+    pub fn dedicated_connection(&self) -> Result<DbConnection, DbError> {
+        open(&self.url).map_err(|error| DbError::Unavailable(error.to_string()))
     }
 
     /// Whether the database answered at the last try.

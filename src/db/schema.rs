@@ -30,6 +30,7 @@ diesel::table! {
         image -> Text,
         active -> Bool,
         version -> BigInt,
+        revision -> BigInt,
     }
 }
 

@@ -1,7 +1,7 @@
 //! GET / (a page of the catalogue, or a search) and GET /products/{id}.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
 use std::sync::Arc;
@@ -12,7 +12,7 @@ use crate::db::models::basket;
 use crate::db::models::product::{self, Product};
 use crate::domain::{BasketId, ProductId};
 use crate::session::TypedSession;
-use crate::web::{AppError, AppState};
+use crate::web::{AppError, AppState, PageNotice};
 
 /// Pages past this are past the end of any catalogue Trolley serves: 404 without a query.
 const MAX_PAGE: i64 = 1_000_000;
@@ -65,26 +65,70 @@ impl TryFrom<&CatalogueParams> for PageRequest {
 }
 
 /// The page and the header's basket count, in one trip to the database at most: an
-/// anonymous visitor on a page the copy holds fresh costs none.
+/// anonymous visitor on a page the copy holds costs none. A page due to be read again is
+/// read in the background (see [`crate::catalogue`]).
 async fn page_and_count(
     state: &AppState,
     request: PageRequest,
     basket: Option<BasketId>,
 ) -> Result<(Arc<CataloguePage>, i64), AppError> {
-    let cached = state
-        .catalogue
-        .servable_at(request.query.as_deref(), request.number);
-    if let (Some(page), None) = (cached, &basket) {
-        return Ok((page, 0));
+    let (query, number) = (request.query.as_deref(), request.number);
+    let lookup = state.catalogue.lookup(query, number);
+    if lookup.claimed && lookup.page.is_some() {
+        state.catalogue.reload_later(&state.db, query, number);
     }
     let catalogue = Arc::clone(&state.catalogue);
-    state
-        .db
-        .run(move |conn| {
-            let page = catalogue.page(conn, request.query.as_deref(), request.number)?;
-            Ok::<_, AppError>((page, basket::count_for(conn, basket.as_ref())?))
-        })
-        .await
+    match (lookup.page, basket) {
+        (Some(page), None) => Ok((page, 0)),
+        (Some(page), Some(basket)) => {
+            let count = state
+                .db
+                .run(move |conn| Ok::<_, AppError>(basket::count_for(conn, Some(&basket))?))
+                .await?;
+            Ok((page, count))
+        }
+        (None, basket) => {
+            state
+                .db
+                .run(move |conn| {
+                    let page = catalogue.page(conn, request.query.as_deref(), request.number)?;
+                    Ok::<_, AppError>((page, basket::count_for(conn, basket.as_ref())?))
+                })
+                .await
+        }
+    }
+}
+
+/// The page's product grid as this visitor sees it: drawn once per copy of the page and
+/// shared, unless this answer marks a product (a refused add), when the page draws it.
+fn product_grid(
+    req: &HttpRequest,
+    state: &AppState,
+    page: &CataloguePage,
+    query: Option<&str>,
+) -> Result<String, AppError> {
+    if req.extensions().get::<PageNotice>().is_some() {
+        return Ok(String::new());
+    }
+    let drawn = match page.drawn.get() {
+        Some(drawn) => drawn,
+        None => {
+            let mut context = tera::Context::new();
+            context.insert("products", &product_views(page));
+            context.insert("query", &query);
+            let drawn = state.render_shared("partials/product_grid.html", context)?;
+            page.drawn.get_or_init(|| drawn)
+        }
+    };
+    Ok(state.fill_shared(req, drawn))
+}
+
+fn product_views(page: &CataloguePage) -> Vec<ProductView> {
+    page.products
+        .iter()
+        .cloned()
+        .map(ProductView::from)
+        .collect()
 }
 
 pub async fn index(
@@ -102,14 +146,12 @@ pub async fn index(
     if page.products.is_empty() && number > 1 {
         return Err(AppError::NotFound);
     }
-    let products: Vec<ProductView> = page
-        .products
-        .iter()
-        .cloned()
-        .map(ProductView::from)
-        .collect();
     let mut context = tera::Context::new();
-    context.insert("products", &products);
+    let grid = product_grid(&req, &state, &page, query.as_deref())?;
+    if grid.is_empty() {
+        context.insert("products", &product_views(&page));
+    }
+    context.insert("product_grid", &grid);
     context.insert("basket_count", &count);
     context.insert("page", &number);
     context.insert("has_next", &page.has_next);
@@ -124,8 +166,11 @@ async fn product_and_count(
     basket: Option<BasketId>,
 ) -> Result<(Option<Product>, i64), AppError> {
     let cached = move |page: &CataloguePage| page.products.iter().find(|p| p.id == id).cloned();
-    let front = state.catalogue.servable_at(None, 1);
-    if let (Some(product), None) = (front.and_then(|p| cached(&p)), &basket) {
+    let lookup = state.catalogue.lookup(None, 1);
+    if lookup.claimed && lookup.page.is_some() {
+        state.catalogue.reload_later(&state.db, None, 1);
+    }
+    if let (Some(product), None) = (lookup.page.and_then(|p| cached(&p)), &basket) {
         return Ok((Some(product), 0));
     }
     let catalogue = Arc::clone(&state.catalogue);

@@ -9,6 +9,7 @@ mod errors;
 pub mod flash;
 pub mod form;
 pub mod headers;
+mod shared_html;
 mod state;
 mod visitor;
 
@@ -16,5 +17,6 @@ pub use error_pages::error_pages;
 pub use errors::{AppError, PlainAnswer};
 pub use flash::{see_other, Flash};
 pub use form::{Form, NoFields, UncheckedForm, MAX_FORM_BYTES};
+pub use shared_html::SharedHtml;
 pub use state::{password_check_permits, AppState, PageNotice};
 pub use visitor::Visitor;

@@ -12,6 +12,7 @@ use actix_web::{HttpMessage, HttpRequest, HttpResponse};
 use super::csrf::CsrfToken;
 use super::errors::{error_title, AppError, ErrorLayout};
 use super::flash::{self, Flash};
+use super::shared_html::SharedHtml;
 
 use crate::catalogue::CatalogueCache;
 use crate::config::Settings;
@@ -28,6 +29,11 @@ pub struct PageNotice {
     pub here: String,
 }
 
+/// The page's own address, for its forms' `next` fields.
+fn here(req: &HttpRequest) -> &str {
+    req.uri().path_and_query().map_or("/", |path| path.as_str())
+}
+
 /// Built once at start-up (see `startup::prepare`), outside the server's worker factory.
 pub struct AppState {
     pub db: Db,
@@ -42,6 +48,8 @@ pub struct AppState {
     pub password_checks: Arc<tokio::sync::Semaphore>,
     /// Where password checks run: a thread at the lowest scheduling priority.
     pub password_worker: crate::auth::IdleWorker,
+    /// The stand-ins parts of pages shared by every visitor are drawn with.
+    pub shared_html: SharedHtml,
 }
 
 /// The bound on concurrent password checks: half the cores, at least one.
@@ -72,8 +80,7 @@ impl AppState {
             None => {
                 context.insert("flash", &flash);
                 context.insert("marked_product", &0);
-                let here = req.uri().path_and_query().map_or("/", |path| path.as_str());
-                context.insert("here", here);
+                context.insert("here", here(req));
             }
         }
         let html = self.templates.render(template, &context)?;
@@ -93,6 +100,23 @@ impl AppState {
             response.cookie(flash::removal_cookie());
         }
         Ok(response.body(html))
+    }
+
+    /// Draws a part of a page that every visitor is served (see [`SharedHtml`]).
+    pub fn render_shared(
+        &self,
+        template: &str,
+        mut context: tera::Context,
+    ) -> Result<String, AppError> {
+        self.shared_html.stand_ins(&mut context);
+        context.insert("marked_product", &0);
+        Ok(self.templates.render(template, &context)?)
+    }
+
+    /// A part drawn by [`AppState::render_shared`], as this request's visitor sees it.
+    pub fn fill_shared(&self, req: &HttpRequest, drawn: &str) -> String {
+        let csrf = CsrfToken::for_request(req, &self.cookie_key);
+        self.shared_html.fill(drawn, csrf.value(), here(req))
     }
 
     /// The error page's HTML, for the error-pages middleware.

@@ -7,7 +7,7 @@ use diesel::sql_types::{BigInt, Integer};
 
 use crate::db::{dialect_sql, write_transaction, DbConnection, QueryResult};
 
-#[derive(Debug, Clone, Queryable, Selectable)]
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
 #[diesel(table_name = products)]
 pub struct Product {
     pub id: i64,
@@ -186,4 +186,27 @@ pub fn put_back_stock(conn: &mut DbConnection, id: i64, quantity: i32) -> QueryR
         .set(products::stock.eq(products::stock + quantity))
         .execute(conn)?;
     Ok(())
+}
+
+/// What changes whenever the products do: their count, the sum of their revisions (a
+/// trigger raises a product's revision on every update) and the greatest id. Any committed
+/// insert, update or delete alters it. One statement, reading every product's row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, QueryableByName)]
+pub struct CatalogueFingerprint {
+    #[diesel(sql_type = BigInt)]
+    products: i64,
+    #[diesel(sql_type = BigInt)]
+    revisions: i64,
+    #[diesel(sql_type = BigInt)]
+    last_id: i64,
+}
+
+pub fn fingerprint(conn: &mut DbConnection) -> QueryResult<CatalogueFingerprint> {
+    diesel::sql_query(
+        "SELECT CAST(COUNT(*) AS BIGINT) AS products, \
+                CAST(COALESCE(SUM(revision), 0) AS BIGINT) AS revisions, \
+                CAST(COALESCE(MAX(id), 0) AS BIGINT) AS last_id \
+         FROM products",
+    )
+    .get_result(conn)
 }

@@ -1,0 +1,2 @@
+DROP TRIGGER products_revision;
+ALTER TABLE products DROP COLUMN revision;
