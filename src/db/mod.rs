@@ -7,12 +7,14 @@
 //! - [`pool`]: the r2d2 manager that picks the backend, and [`Db`], the pool handle;
 //! - [`health`]: statement counting and the shared "is the database there" flag;
 //! - [`dialect`]: transactions, placeholders, error kinds and the start-up lock;
+//! - [`Prepared`]: raw SQL kept prepared on each connection, as Diesel keeps its queries;
 //! - [`schema`] and [`models`]: the tables and one repository module per aggregate.
 
 pub mod dialect;
 pub mod health;
 pub mod models;
 pub mod pool;
+mod prepared;
 pub mod schema;
 
 use diesel::pg::PgConnection;
@@ -25,6 +27,7 @@ pub use dialect::{
 };
 pub use health::{is_retryable, StatementCounter};
 pub use pool::{Db, Manager};
+pub use prepared::Prepared;
 
 /// One connection to whichever database `DATABASE_URL` names.
 #[derive(diesel::MultiConnection)]

@@ -108,3 +108,38 @@ async fn checkout_costs_a_fixed_number_of_statements_whatever_the_lines() {
     // twice: 8 more statements each time, BEGIN to COMMIT.
     assert_eq!(checkout, 11);
 }
+
+/// PostgreSQL parses and plans a statement Diesel does not keep prepared on every call;
+/// the raw SQL of the hot paths is kept like Diesel's own queries.
+#[actix_web::test]
+async fn the_hot_raw_statements_are_kept_prepared() {
+    use diesel::RunQueryDsl;
+    use trolley::db::models::basket::{self, LineChange};
+    use trolley::domain::BasketId;
+
+    #[derive(diesel::QueryableByName)]
+    struct Kept {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        statement: String,
+    }
+    let app = app().await;
+    if !app.database.is_postgres() {
+        return; // SQLite keeps its statements in the connection, out of sight.
+    }
+    let mut conn = app.db.conn().expect("a connection");
+    let basket = BasketId::generate();
+    basket::touch(&mut conn, &basket, i64::from(i32::MAX)).expect("a basket");
+    for _ in 0..2 {
+        let changed = basket::change_line(&mut conn, &basket, MUG, LineChange::Add(1));
+        assert!(changed.expect("an add"));
+    }
+
+    let kept: Vec<Kept> = diesel::sql_query("SELECT statement FROM pg_prepared_statements")
+        .load(&mut *conn)
+        .expect("the connection's prepared statements");
+    assert!(
+        kept.iter()
+            .any(|kept| kept.statement.starts_with("INSERT INTO basket_items")),
+        "the add is not kept prepared"
+    );
+}

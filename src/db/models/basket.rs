@@ -8,7 +8,7 @@ use super::order;
 use super::product::{self, Product};
 use crate::db::schema::{basket_items, baskets, products};
 use crate::db::{
-    dialect_sql, is_foreign_key_violation, write_transaction, DbConnection, QueryResult,
+    dialect_sql, is_foreign_key_violation, write_transaction, DbConnection, Prepared, QueryResult,
 };
 use crate::domain::{BasketId, Money, OrderToken};
 
@@ -60,22 +60,30 @@ pub enum LineChange {
 }
 
 // One statement each: the row is inserted only when the product exists, is on sale and has
-// the stock,
-// and merged only while the line stays within stock and 99. `$n` placeholders are
-// PostgreSQL's; SQLite reads them as `?n`.
+// the stock, and merged only while the line stays within stock and 99; the line comes back
+// when it changed. `$n` placeholders are PostgreSQL's; SQLite reads them as `?n`.
 const ADD_SQL: &str = "INSERT INTO basket_items (basket_id, product_id, quantity) \
      SELECT $1, p.id, $3 FROM products p WHERE p.id = $2 AND p.active AND p.stock >= $3 \
      ON CONFLICT (basket_id, product_id) DO UPDATE \
      SET quantity = basket_items.quantity + excluded.quantity \
      WHERE basket_items.quantity + excluded.quantity <= 99 \
      AND basket_items.quantity + excluded.quantity <= \
-     (SELECT stock FROM products WHERE id = excluded.product_id AND active)";
+     (SELECT stock FROM products WHERE id = excluded.product_id AND active) \
+     RETURNING quantity";
 
 const SET_SQL: &str = "INSERT INTO basket_items (basket_id, product_id, quantity) \
      SELECT $1, p.id, $3 FROM products p WHERE p.id = $2 AND p.active AND p.stock >= $3 \
      ON CONFLICT (basket_id, product_id) DO UPDATE \
      SET quantity = excluded.quantity \
-     WHERE excluded.quantity <= (SELECT stock FROM products WHERE id = excluded.product_id AND active)";
+     WHERE excluded.quantity <= (SELECT stock FROM products WHERE id = excluded.product_id AND active) \
+     RETURNING quantity";
+
+#[derive(QueryableByName)]
+struct ChangedLine {
+    #[diesel(sql_type = Integer)]
+    #[allow(dead_code)]
+    quantity: i32,
+}
 
 /// Applies `change` to one line. Returns false, changing nothing, when the product is
 /// unknown or the line would pass its stock or 99. Fails with a foreign-key violation when
@@ -90,12 +98,12 @@ pub fn change_line(
         LineChange::Add(quantity) => (ADD_SQL, quantity),
         LineChange::Set(quantity) => (SET_SQL, quantity),
     };
-    let changed = diesel::sql_query(dialect_sql(conn, sql))
+    let query = diesel::sql_query(dialect_sql(conn, sql))
         .bind::<Text, _>(basket.as_str())
         .bind::<BigInt, _>(product_id)
-        .bind::<Integer, _>(quantity)
-        .execute(conn)?;
-    Ok(changed == 1)
+        .bind::<Integer, _>(quantity);
+    let changed = Prepared(query).load::<ChangedLine>(conn)?;
+    Ok(changed.len() == 1)
 }
 
 /// What a change to a shopper's basket came to.

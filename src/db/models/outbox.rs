@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use diesel::sql_types::BigInt;
 
 use crate::db::schema::outbox;
-use crate::db::{dialect_sql, write_transaction, DbConnection, QueryResult};
+use crate::db::{dialect_sql, write_transaction, DbConnection, Prepared, QueryResult};
 use crate::domain::{EmailState, OrderEmail, OrderNumber, OrderStatus};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -85,9 +85,10 @@ pub fn claim_due(
             "SELECT id FROM outbox WHERE state = 'queued' AND next_attempt_at <= $1 \
              ORDER BY id LIMIT $2{lock}"
         );
-        let ids: Vec<i64> = diesel::sql_query(dialect_sql(conn, &sql))
+        let query = diesel::sql_query(dialect_sql(conn, &sql))
             .bind::<BigInt, _>(now_ms)
-            .bind::<BigInt, _>(limit)
+            .bind::<BigInt, _>(limit);
+        let ids: Vec<i64> = Prepared(query)
             .load::<Claimed>(conn)?
             .into_iter()
             .map(|row| row.id)

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use crate::db::schema::products;
 use diesel::sql_types::{BigInt, Integer};
 
-use crate::db::{dialect_sql, write_transaction, DbConnection, QueryResult};
+use crate::db::{dialect_sql, write_transaction, DbConnection, Prepared, QueryResult};
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
 #[diesel(table_name = products)]
@@ -202,11 +202,11 @@ pub struct CatalogueFingerprint {
 }
 
 pub fn fingerprint(conn: &mut DbConnection) -> QueryResult<CatalogueFingerprint> {
-    diesel::sql_query(
+    Prepared(diesel::sql_query(
         "SELECT CAST(COUNT(*) AS BIGINT) AS products, \
                 CAST(COALESCE(SUM(revision), 0) AS BIGINT) AS revisions, \
                 CAST(COALESCE(MAX(id), 0) AS BIGINT) AS last_id \
          FROM products",
-    )
+    ))
     .get_result(conn)
 }

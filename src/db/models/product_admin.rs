@@ -8,7 +8,7 @@ use diesel::sql_types::{BigInt, Integer};
 
 use super::product::Product;
 use crate::db::schema::{product_history, products};
-use crate::db::{dialect_sql, write_transaction, DbConnection, QueryResult};
+use crate::db::{dialect_sql, write_transaction, DbConnection, Prepared, QueryResult};
 use crate::domain::{Money, ProductDraft, StockChange, StockLevel, MAX_STOCK};
 
 /// Where new products' picture comes from until the catalogue has uploads.
@@ -210,12 +210,11 @@ pub fn change_stock(
     let sql = "UPDATE products SET stock = stock + $1 \
                WHERE id = $2 AND stock + $1 >= 0 AND stock + $1 <= $3 RETURNING stock";
     write_transaction(conn, |conn| {
-        let updated: Option<Stock> = diesel::sql_query(dialect_sql(conn, sql))
+        let query = diesel::sql_query(dialect_sql(conn, sql))
             .bind::<Integer, _>(change.get())
             .bind::<BigInt, _>(id)
-            .bind::<Integer, _>(MAX_STOCK)
-            .get_result(conn)
-            .optional()?;
+            .bind::<Integer, _>(MAX_STOCK);
+        let updated: Option<Stock> = Prepared(query).get_result(conn).optional()?;
         match updated {
             Some(Stock { stock }) => {
                 let what = format!("Stock {change} → {stock}");

@@ -10,7 +10,8 @@ use crate::db::models::basket::{self, BasketLine};
 use crate::db::models::{outbox, product};
 use crate::db::schema::orders;
 use crate::db::{
-    dialect_sql, is_retryable, is_unique_violation, write_transaction, DbConnection, QueryResult,
+    dialect_sql, is_retryable, is_unique_violation, write_transaction, DbConnection, Prepared,
+    QueryResult,
 };
 use crate::domain::{BasketId, CustomerDetails, OrderStatus, OrderToken};
 
@@ -44,9 +45,7 @@ fn lines_for_checkout(conn: &mut DbConnection, basket: &BasketId) -> QueryResult
         DbConnection::Postgresql(_) => format!("{LOCKED_LINES_SQL} FOR UPDATE OF bi, b"),
         DbConnection::Sqlite(_) => LOCKED_LINES_SQL.replace('$', "?"),
     };
-    diesel::sql_query(sql)
-        .bind::<Text, _>(basket.as_str())
-        .load(conn)
+    Prepared(diesel::sql_query(sql).bind::<Text, _>(basket.as_str())).load(conn)
 }
 
 /// What a checkout asks for: the basket's order, with the details the shopper typed. With
