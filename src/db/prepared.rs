@@ -14,11 +14,32 @@ use diesel::backend::Backend;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::{QueryResult, RunQueryDsl};
 
+/// How many lines a statement with one group of placeholders per line may have and still
+/// be kept: each count is a statement of its own, so only the common ones are kept.
+pub const MAX_KEPT_LINES: usize = 8;
+
 /// A statement whose text is the same on every call with the same shape: its values are
-/// bound, never written into it. Text that varies (a list of one placeholder group per
-/// line, say) makes one cache entry per shape, so it must vary within a small bound.
+/// bound, never written into it.
 #[derive(Debug, Clone)]
-pub struct Prepared<Q>(pub Q);
+pub struct Prepared<Q> {
+    query: Q,
+    keep: bool,
+}
+
+impl<Q> Prepared<Q> {
+    pub fn new(query: Q) -> Self {
+        Self { query, keep: true }
+    }
+
+    /// A statement written with one group of placeholders for each of `lines` lines: kept
+    /// only up to [`MAX_KEPT_LINES`].
+    pub fn with_lines(query: Q, lines: usize) -> Self {
+        Self {
+            query,
+            keep: lines <= MAX_KEPT_LINES,
+        }
+    }
+}
 
 impl<Q> QueryId for Prepared<Q> {
     type QueryId = ();
@@ -31,11 +52,11 @@ where
     Q: QueryFragment<DB>,
 {
     fn walk_ast<'b>(&'b self, pass: AstPass<'_, 'b, DB>) -> QueryResult<()> {
-        self.0.walk_ast(pass)
+        self.query.walk_ast(pass)
     }
 
     fn is_safe_to_cache_prepared(&self, _backend: &DB) -> QueryResult<bool> {
-        Ok(true)
+        Ok(self.keep)
     }
 }
 

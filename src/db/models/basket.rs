@@ -81,7 +81,7 @@ const SET_SQL: &str = "INSERT INTO basket_items (basket_id, product_id, quantity
 #[derive(QueryableByName)]
 struct ChangedLine {
     #[diesel(sql_type = Integer)]
-    #[allow(dead_code)]
+    #[allow(dead_code)] // read by Diesel only: the statement is loaded to be kept prepared
     quantity: i32,
 }
 
@@ -102,7 +102,7 @@ pub fn change_line(
         .bind::<Text, _>(basket.as_str())
         .bind::<BigInt, _>(product_id)
         .bind::<Integer, _>(quantity);
-    let changed = Prepared(query).load::<ChangedLine>(conn)?;
+    let changed = Prepared::new(query).load::<ChangedLine>(conn)?;
     Ok(changed.len() == 1)
 }
 

@@ -88,7 +88,7 @@ pub fn claim_due(
         let query = diesel::sql_query(dialect_sql(conn, &sql))
             .bind::<BigInt, _>(now_ms)
             .bind::<BigInt, _>(limit);
-        let ids: Vec<i64> = Prepared(query)
+        let ids: Vec<i64> = Prepared::new(query)
             .load::<Claimed>(conn)?
             .into_iter()
             .map(|row| row.id)

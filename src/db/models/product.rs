@@ -126,12 +126,14 @@ pub fn insert_missing(conn: &mut DbConnection, new: &[NewProduct<'_>]) -> QueryR
 /// rolls back when any is missing.
 ///
 /// On PostgreSQL the rows are first locked in id order, in the same statement (a
-/// materialized `SELECT … ORDER BY id FOR UPDATE`, which the update joins): the update
-/// alone runs as a hash join over a scan of `products` and so would lock rows in their
-/// physical order, which differs between concurrent checkouts and could deadlock. Every
-/// lock a checkout waits for is now taken in one order, so two checkouts of overlapping
-/// products queue instead. SQLite needs none of this: `BEGIN IMMEDIATE` makes writers
-/// take turns.
+/// materialized `SELECT … ORDER BY id FOR NO KEY UPDATE`, which the update joins): the
+/// update alone runs as a hash join over a scan of `products` and so would lock rows in
+/// their physical order, which differs between concurrent checkouts and could deadlock.
+/// Every lock a checkout waits for is now taken in one order, so two checkouts of
+/// overlapping products queue instead. `NO KEY UPDATE` is the lock the update itself
+/// takes: it leaves alone the key-share locks that the checkout's order lines (and other
+/// checkouts') hold on the products they reference. SQLite needs none of this: `BEGIN
+/// IMMEDIATE` makes writers take turns.
 pub fn take_stock_for(conn: &mut DbConnection, lines: &[(i64, i32)]) -> QueryResult<Vec<i64>> {
     #[derive(QueryableByName)]
     struct Taken {
@@ -155,7 +157,7 @@ pub fn take_stock_for(conn: &mut DbConnection, lines: &[(i64, i32)]) -> QueryRes
         DbConnection::Postgresql(_) => format!(
             "WITH wanted AS ({wanted}), \
              locked AS MATERIALIZED (SELECT products.id FROM products \
-                 WHERE products.id IN (SELECT id FROM wanted) ORDER BY products.id FOR UPDATE) \
+                 WHERE products.id IN (SELECT id FROM wanted) ORDER BY products.id FOR NO KEY UPDATE) \
              UPDATE products SET stock = products.stock - wanted.quantity \
              FROM wanted, locked \
              WHERE products.id = wanted.id AND locked.id = wanted.id \
@@ -174,7 +176,7 @@ pub fn take_stock_for(conn: &mut DbConnection, lines: &[(i64, i32)]) -> QueryRes
     for &(id, quantity) in lines {
         query = query.bind::<BigInt, _>(id).bind::<Integer, _>(quantity);
     }
-    Ok(query
+    Ok(Prepared::with_lines(query, lines.len())
         .load::<Taken>(conn)?
         .into_iter()
         .map(|taken| taken.id)
@@ -202,7 +204,7 @@ pub struct CatalogueFingerprint {
 }
 
 pub fn fingerprint(conn: &mut DbConnection) -> QueryResult<CatalogueFingerprint> {
-    Prepared(diesel::sql_query(
+    Prepared::new(diesel::sql_query(
         "SELECT CAST(COUNT(*) AS BIGINT) AS products, \
                 CAST(COALESCE(SUM(revision), 0) AS BIGINT) AS revisions, \
                 CAST(COALESCE(MAX(id), 0) AS BIGINT) AS last_id \

@@ -214,7 +214,7 @@ pub fn change_stock(
             .bind::<Integer, _>(change.get())
             .bind::<BigInt, _>(id)
             .bind::<Integer, _>(MAX_STOCK);
-        let updated: Option<Stock> = Prepared(query).get_result(conn).optional()?;
+        let updated: Option<Stock> = Prepared::new(query).get_result(conn).optional()?;
         match updated {
             Some(Stock { stock }) => {
                 let what = format!("Stock {change} → {stock}");

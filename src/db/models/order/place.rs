@@ -45,7 +45,7 @@ fn lines_for_checkout(conn: &mut DbConnection, basket: &BasketId) -> QueryResult
         DbConnection::Postgresql(_) => format!("{LOCKED_LINES_SQL} FOR UPDATE OF bi, b"),
         DbConnection::Sqlite(_) => LOCKED_LINES_SQL.replace('$', "?"),
     };
-    Prepared(diesel::sql_query(sql).bind::<Text, _>(basket.as_str())).load(conn)
+    Prepared::new(diesel::sql_query(sql).bind::<Text, _>(basket.as_str())).load(conn)
 }
 
 /// What a checkout asks for: the basket's order, with the details the shopper typed. With
@@ -148,8 +148,8 @@ fn place_retrying(conn: &mut DbConnection, order: &NewOrder<'_>) -> Result<(), A
     }
 }
 
-/// The placing transaction's work: the basket's lines, their stock, the order and its
-/// lines, its confirmation email queued, and the basket gone.
+/// The placing transaction's work: the basket's lines, the order and its lines, its
+/// confirmation email queued, the basket gone, and the stock taken.
 fn write_order(conn: &mut DbConnection, order: &NewOrder<'_>) -> Result<(), Abort> {
     let NewOrder {
         basket_id,
@@ -173,7 +173,6 @@ fn write_order(conn: &mut DbConnection, order: &NewOrder<'_>) -> Result<(), Abor
     if version.is_some_and(|version| version != basket_version(&lines)) {
         return Err(Abort::BasketChanged);
     }
-    take_stock(conn, &lines)?;
     let insert_order = diesel::insert_into(orders::table)
         .values((
             orders::order_token.eq(token.to_string()),
@@ -198,6 +197,9 @@ fn write_order(conn: &mut DbConnection, order: &NewOrder<'_>) -> Result<(), Abor
         now,
     )?;
     basket::delete(conn, basket_id)?;
+    // Last, so that the products' rows, which every checkout of the same product needs,
+    // stay locked only for this statement and the commit.
+    take_stock(conn, &lines)?;
     Ok(())
 }
 
@@ -226,6 +228,7 @@ fn take_stock(conn: &mut DbConnection, lines: &[BasketLine]) -> Result<(), Abort
 
 /// Writes an order's lines in one statement, with the names and prices copied from the
 /// catalogue. (Diesel's batch insert on SQLite is one statement per row in a savepoint.)
+/// Loaded, not executed, so that it can be kept prepared (see [`Prepared`]).
 fn insert_lines(conn: &mut DbConnection, order_id: i64, lines: &[BasketLine]) -> QueryResult<()> {
     let rows: Vec<String> = (0..lines.len())
         .map(|i| {
@@ -242,7 +245,7 @@ fn insert_lines(conn: &mut DbConnection, order_id: i64, lines: &[BasketLine]) ->
         .collect();
     let sql = format!(
         "INSERT INTO order_lines (order_id, product_id, product_name, unit_price_pence, quantity) \
-         VALUES {}",
+         VALUES {} RETURNING product_id",
         rows.join(", ")
     );
     let mut query = diesel::sql_query(dialect_sql(conn, &sql)).into_boxed();
@@ -254,6 +257,13 @@ fn insert_lines(conn: &mut DbConnection, order_id: i64, lines: &[BasketLine]) ->
             .bind::<BigInt, _>(line.unit_price_pence)
             .bind::<Integer, _>(line.quantity);
     }
-    query.execute(conn)?;
+    Prepared::with_lines(query, lines.len()).load::<OrderedProduct>(conn)?;
     Ok(())
+}
+
+#[derive(QueryableByName)]
+struct OrderedProduct {
+    #[diesel(sql_type = BigInt)]
+    #[allow(dead_code)] // read by Diesel only: the statement is loaded to be kept prepared
+    product_id: i64,
 }
