@@ -55,7 +55,6 @@ pub fn prepare(settings: Settings) -> anyhow::Result<AppState> {
         db,
         cookie_key,
         templates: templates::load()?,
-        dummy_password_hash: auth::dummy_hash()?,
         catalogue,
         password_checks: Arc::new(tokio::sync::Semaphore::new(password_check_permits())),
         password_worker: auth::IdleWorker::start()?,

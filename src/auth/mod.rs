@@ -16,6 +16,12 @@ pub use idle_worker::{IdleWorker, WorkerGone};
 pub const MAX_FAILURES: i64 = 5;
 pub use crate::db::models::admin::THROTTLE_WINDOW_SECS;
 
+/// A failed login is answered no sooner than this after it arrived, whether or not its
+/// username exists: so an unknown username, whose password is never checked, cannot be
+/// told from a wrong password by the time the answer takes, and a flood of logins with
+/// made-up usernames costs no hashing. Far longer than a password check takes.
+pub const FAILED_LOGIN_DELAY: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// The shortest password `create-admin` accepts.
 pub const MIN_PASSWORD_CHARS: usize = 8;
 
@@ -41,12 +47,6 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
                 .is_ok()
         })
         .unwrap_or(false)
-}
-
-/// A hash to verify against when the username does not exist, so that a wrong username
-/// costs the same time as a wrong password.
-pub fn dummy_hash() -> anyhow::Result<String> {
-    hash_password("trolley-no-such-admin")
 }
 
 /// What [`create_admin`] did.
@@ -131,41 +131,42 @@ pub enum LoginOutcome {
     WrongCredentials,
 }
 
-/// Checks the password of a claimed attempt. Its claim stays as a failure unless the
-/// password is right, when the username's failures are forgotten. The database work runs
-/// on the pool; Argon2 runs on the idle-priority thread, holding no connection meanwhile.
+/// The admin a claimed attempt names, if there is one.
+pub async fn find_admin(db: &Db, claim: &Claim) -> anyhow::Result<Option<admin::Admin>> {
+    let username = claim.username.clone();
+    db.run(move |conn| Ok::<_, anyhow::Error>(admin::find_by_username(conn, &username)?))
+        .await
+}
+
+/// Checks the password of a claimed attempt on the admin it names. Its claim stays as a
+/// failure unless the password is right, when the username's failures are forgotten.
+/// Argon2 runs on the idle-priority thread, holding no connection meanwhile. (An attempt
+/// that names no admin is not checked at all: the login answers every failure after the
+/// same delay instead, so that both look alike from outside.)
 pub async fn check_password(
     db: &Db,
     worker: &IdleWorker,
     claim: Claim,
+    found: admin::Admin,
     password: String,
-    dummy_hash: String,
 ) -> anyhow::Result<LoginOutcome> {
-    let username = claim.username.clone();
-    let found = db
-        .run(move |conn| Ok::<_, anyhow::Error>(admin::find_by_username(conn, &username)?))
-        .await?;
-    let hash = found
-        .as_ref()
-        .map_or(dummy_hash, |admin| admin.password_hash.clone());
+    let hash = found.password_hash.clone();
     let verified = worker
         .run(move || verify_password(&password, &hash))
         .await?;
-    match found {
-        Some(admin) if verified => {
-            let username = claim.username;
-            db.run(move |conn| {
-                let since = unix_now() - THROTTLE_WINDOW_SECS;
-                Ok::<_, anyhow::Error>(admin::clear_failures(conn, &username, since)?)
-            })
-            .await?;
-            Ok(LoginOutcome::LoggedIn {
-                admin_id: admin.id,
-                username: admin.username,
-            })
-        }
-        _ => Ok(LoginOutcome::WrongCredentials),
+    if !verified {
+        return Ok(LoginOutcome::WrongCredentials);
     }
+    let username = claim.username;
+    db.run(move |conn| {
+        let since = unix_now() - THROTTLE_WINDOW_SECS;
+        Ok::<_, anyhow::Error>(admin::clear_failures(conn, &username, since)?)
+    })
+    .await?;
+    Ok(LoginOutcome::LoggedIn {
+        admin_id: found.id,
+        username: found.username,
+    })
 }
 
 #[cfg(test)]

@@ -40,8 +40,6 @@ pub struct AppState {
     pub settings: Settings,
     pub cookie_key: Key,
     pub templates: tera::Tera,
-    /// Verified against when a login names no admin, so that both cost the same.
-    pub dummy_password_hash: String,
     pub catalogue: Arc<CatalogueCache>,
     /// How many password checks (Argon2) may run at once on this instance: a flood of
     /// logins waits here, and shoppers' pages keep the other cores.

@@ -98,6 +98,30 @@ async fn a_wrong_username_or_password_is_401_with_one_message() {
     assert_eq!(app.count("sessions"), 0);
 }
 
+/// An unknown username's password is never checked (no hashing to flood); every failed
+/// login is answered after the same delay, so that the two cannot be told apart by time.
+#[actix_web::test]
+async fn a_failed_login_takes_the_same_time_whether_or_not_the_username_exists() {
+    let app = app_with_admin().await;
+    let timed = |username: &'static str| {
+        let browser = app.browser();
+        async move {
+            let started = std::time::Instant::now();
+            let page = browser.log_in(username, "nope").await;
+            assert_eq!(page.status, StatusCode::UNAUTHORIZED);
+            started.elapsed()
+        }
+    };
+
+    let (wrong_password, unknown) = futures::join!(timed(ADMIN), timed("nobody"));
+
+    let delay = trolley::auth::FAILED_LOGIN_DELAY;
+    assert!(wrong_password >= delay, "{wrong_password:?}");
+    assert!(unknown >= delay, "{unknown:?}");
+    let apart = wrong_password.abs_diff(unknown);
+    assert!(apart < delay / 2, "{wrong_password:?} and {unknown:?}");
+}
+
 #[actix_web::test]
 async fn five_failures_for_a_username_make_the_next_attempt_429() {
     let app = app_with_admin().await;

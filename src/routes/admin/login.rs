@@ -56,6 +56,7 @@ pub async fn submit(
     session: TypedSession,
     form: Form<LoginFields>,
 ) -> Result<HttpResponse, AppError> {
+    let arrived = Instant::now();
     let LoginFields { username, password } = form.into_inner();
     if username.chars().count() > auth::MAX_USERNAME_CHARS {
         return Err(AppError::BadRequest(format!(
@@ -86,17 +87,22 @@ pub async fn submit(
             session.set_user_agent(user_agent)?;
             Ok(see_other("/admin/orders"))
         }
-        LoginOutcome::WrongCredentials => render(
-            &req,
-            &state,
-            StatusCode::UNAUTHORIZED,
-            &username,
-            Some("That username and password do not match. Please try again."),
-        ),
+        LoginOutcome::WrongCredentials => {
+            let answer_at = actix_rt::time::Instant::from_std(arrived + auth::FAILED_LOGIN_DELAY);
+            actix_rt::time::sleep_until(answer_at).await;
+            render(
+                &req,
+                &state,
+                StatusCode::UNAUTHORIZED,
+                &username,
+                Some("That username and password do not match. Please try again."),
+            )
+        }
     }
 }
 
-/// Checks the password on the blocking pool (Argon2 is deliberately slow), within this
+/// Checks the password of the admin the attempt names (none named: a failure, with no
+/// hashing) on the idle-priority thread (Argon2 is deliberately slow), within this
 /// instance's bound on concurrent checks. Each permit then rests [`PERMIT_REST`] times as
 /// long as its check took before the next check may use it, so that however long the
 /// queue of logins, hashing takes at most a quarter of the cores it is allowed and
@@ -107,6 +113,12 @@ async fn check_password(
     claim: auth::Claim,
     password: String,
 ) -> Result<LoginOutcome, AppError> {
+    let Some(admin) = auth::find_admin(&state.db, &claim)
+        .await
+        .map_err(AppError::internal)?
+    else {
+        return Ok(LoginOutcome::WrongCredentials);
+    };
     let permit = actix_rt::time::timeout(
         PASSWORD_CHECK_WAIT,
         state.password_checks.clone().acquire_owned(),
@@ -114,10 +126,9 @@ async fn check_password(
     .await
     .map_err(|_| AppError::Unavailable)?
     .map_err(AppError::internal)?;
-    let dummy = state.dummy_password_hash.clone();
     let started = Instant::now();
     let outcome =
-        auth::check_password(&state.db, &state.password_worker, claim, password, dummy).await;
+        auth::check_password(&state.db, &state.password_worker, claim, admin, password).await;
     let took = started.elapsed();
     actix_rt::spawn(async move {
         actix_rt::time::sleep(took * PERMIT_REST).await;
