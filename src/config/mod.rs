@@ -94,7 +94,7 @@ impl Settings {
         let db_pool_size = parse_number(
             "TROLLEY_DB_POOL_SIZE",
             get("TROLLEY_DB_POOL_SIZE"),
-            10,
+            default_pool_size(),
             1..=500,
             "expected a number from 1 to 500",
         )?;
@@ -154,6 +154,19 @@ fn parse_seconds(
 }
 
 /// A whole number within `range`, or `default` when the variable is unset.
+/// Database connections per instance unless `TROLLEY_DB_POOL_SIZE` says otherwise: twice
+/// the cores, plus two. Each connection's work keeps a thread and a database process
+/// runnable; more than the cores can run only queue up and lengthen the tail. Measured on
+/// two cores with PostgreSQL on the same machine (wrk, 32 connections, GET /basket with a
+/// session): 4 connections p99 5.9 ms, 6 → 7.8 ms, 10 → 12.3 ms, 16 → 132 ms with stalls
+/// of 0.4 s; adds ran fastest with 6 (6,010/s against 5,396/s with 4 and 5,943/s with 10).
+pub fn default_pool_size() -> u32 {
+    let cores = std::thread::available_parallelism().map_or(2, usize::from);
+    u32::try_from(cores).map_or(500, |cores| {
+        cores.saturating_mul(2).saturating_add(2).min(500)
+    })
+}
+
 fn parse_number<T: std::str::FromStr + PartialOrd>(
     variable: &'static str,
     value: Option<String>,
