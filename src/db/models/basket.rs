@@ -59,9 +59,8 @@ pub enum LineChange {
     Set(i32),
 }
 
-// One statement each: the row is inserted only when the product exists, is on sale and has
-// the stock, and merged only while the line stays within stock and 99; the line comes back
-// when it changed. `$n` placeholders are PostgreSQL's; SQLite reads them as `?n`.
+// One statement each: inserted only when the product exists, is on sale and in stock, merged
+// only within stock and 99, the line returned when it changed (SQLite reads `$n` as `?n`).
 const ADD_SQL: &str = "INSERT INTO basket_items (basket_id, product_id, quantity) \
      SELECT $1, p.id, $3 FROM products p WHERE p.id = $2 AND p.active AND p.stock >= $3 \
      ON CONFLICT (basket_id, product_id) DO UPDATE \
