@@ -33,7 +33,11 @@ pub fn basket_version(lines: &[BasketLine]) -> String {
 // The lines as checkout reads them: on PostgreSQL the basket row and its lines are locked
 // until the order is written, so that an add waits for the checkout and then finds the
 // basket gone, rather than slipping a line in that the order misses and the basket's
-// deletion takes away. (SQLite's write transaction excludes the add already.)
+// deletion takes away. The basket row is locked first, in a statement of its own: an add
+// in flight holds a key-share lock on it (its line's foreign key), and the lines must be
+// read after that add committed, which a statement that waited for the lock would not see.
+// (SQLite's write transaction excludes the add already.)
+const LOCK_BASKET_SQL: &str = "SELECT id FROM baskets WHERE id = $1 FOR UPDATE";
 const LOCKED_LINES_SQL: &str = "SELECT p.id AS product_id, p.name, p.slug, p.image, \
      p.price_pence AS unit_price_pence, p.stock, bi.quantity, p.active \
      FROM basket_items bi JOIN baskets b ON b.id = bi.basket_id \
@@ -41,8 +45,19 @@ const LOCKED_LINES_SQL: &str = "SELECT p.id AS product_id, p.name, p.slug, p.ima
 
 /// The basket's lines, locked for the rest of the transaction (see `LOCKED_LINES_SQL`).
 fn lines_for_checkout(conn: &mut DbConnection, basket: &BasketId) -> QueryResult<Vec<BasketLine>> {
+    #[derive(QueryableByName)]
+    struct Locked {
+        #[diesel(sql_type = Text)]
+        #[allow(dead_code)]
+        // read by Diesel only: the statement is loaded to be kept prepared
+        id: String,
+    }
     let sql = match conn {
-        DbConnection::Postgresql(_) => format!("{LOCKED_LINES_SQL} FOR UPDATE OF bi, b"),
+        DbConnection::Postgresql(_) => {
+            let lock = diesel::sql_query(LOCK_BASKET_SQL).bind::<Text, _>(basket.as_str());
+            Prepared::new(lock).load::<Locked>(conn)?;
+            format!("{LOCKED_LINES_SQL} FOR UPDATE OF bi, b")
+        }
         DbConnection::Sqlite(_) => LOCKED_LINES_SQL.replace('$', "?"),
     };
     Prepared::new(diesel::sql_query(sql).bind::<Text, _>(basket.as_str())).load(conn)
