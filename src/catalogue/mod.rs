@@ -43,7 +43,7 @@ pub struct Lookup {
     /// The copy of the page, when it may be served.
     pub page: Option<Arc<CataloguePage>>,
     /// The caller has claimed the page's reading: it reads the page again, in the
-    /// background when it serves `page` meanwhile ([`CatalogueCache::reload_later`]).
+    /// background when it serves `page` meanwhile ([`CatalogueCache::servable`]).
     pub claimed: bool,
 }
 
@@ -157,9 +157,19 @@ impl CatalogueCache {
             .map(|entry| Arc::clone(&entry.page))
     }
 
-    /// The front page, if the copy is fresh.
-    pub fn fresh(&self) -> Option<Arc<CataloguePage>> {
-        self.fresh_page(&(None, 1))
+    /// A page to serve without waiting for the database (see [`CatalogueCache::lookup`]),
+    /// having it read again in the background when it is due; `None`: the caller reads it.
+    pub fn servable(
+        self: &Arc<Self>,
+        db: &Db,
+        query: Option<&str>,
+        number: i64,
+    ) -> Option<Arc<CataloguePage>> {
+        let lookup = self.lookup(query, number);
+        if lookup.claimed && lookup.page.is_some() {
+            self.reload_later(db, query, number);
+        }
+        lookup.page
     }
 
     /// The front page: the fresh copy, or read again from the database.
@@ -182,7 +192,7 @@ impl CatalogueCache {
     }
 
     /// Has a claimed page read again in the background (see [`CatalogueCache::lookup`]).
-    pub fn reload_later(self: &Arc<Self>, db: &Db, query: Option<&str>, number: i64) {
+    fn reload_later(self: &Arc<Self>, db: &Db, query: Option<&str>, number: i64) {
         let (cache, db) = (Arc::clone(self), db.clone());
         let key = (query.map(str::to_owned), number);
         actix_web::rt::spawn(async move {

@@ -73,12 +73,9 @@ async fn page_and_count(
     basket: Option<BasketId>,
 ) -> Result<(Arc<CataloguePage>, i64), AppError> {
     let (query, number) = (request.query.as_deref(), request.number);
-    let lookup = state.catalogue.lookup(query, number);
-    if lookup.claimed && lookup.page.is_some() {
-        state.catalogue.reload_later(&state.db, query, number);
-    }
+    let servable = state.catalogue.servable(&state.db, query, number);
     let catalogue = Arc::clone(&state.catalogue);
-    match (lookup.page, basket) {
+    match (servable, basket) {
         (Some(page), None) => Ok((page, 0)),
         (Some(page), Some(basket)) => {
             let count = state
@@ -168,11 +165,8 @@ async fn product_and_count(
     basket: Option<BasketId>,
 ) -> Result<(Option<Product>, i64), AppError> {
     let cached = move |page: &CataloguePage| page.products.iter().find(|p| p.id == id).cloned();
-    let lookup = state.catalogue.lookup(None, 1);
-    if lookup.claimed && lookup.page.is_some() {
-        state.catalogue.reload_later(&state.db, None, 1);
-    }
-    if let (Some(product), None) = (lookup.page.and_then(|p| cached(&p)), &basket) {
+    let front = state.catalogue.servable(&state.db, None, 1);
+    if let (Some(product), None) = (front.and_then(|p| cached(&p)), &basket) {
         return Ok((Some(product), 0));
     }
     let catalogue = Arc::clone(&state.catalogue);
