@@ -62,10 +62,10 @@ impl r2d2::ManageConnection for Manager {
     }
 
     /// Diesel only knows a connection is broken mid-transaction. While a query has lately
-    /// found the server gone (restarted, or down), a ping decides, so that the pool drops
-    /// dead connections and recovers by itself when the server is back.
+    /// found the server gone (restarted, down, or read-only), a check decides, so that the
+    /// pool drops dead connections and recovers by itself when the server is back.
     fn has_broken(&self, conn: &mut DbConnection) -> bool {
-        conn.is_broken() || (!self.health.is_available() && conn.ping().is_err())
+        conn.is_broken() || (!self.health.is_available() && !usable(conn))
     }
 }
 
@@ -89,6 +89,21 @@ fn open(url: &DatabaseUrl) -> Result<DbConnection, diesel::r2d2::Error> {
             DbConnection::Sqlite(conn)
         }
     })
+}
+
+/// Whether a connection answers and can write. A PostgreSQL session opened while its
+/// database was read-only (`default_transaction_read_only`) stays read-only after the
+/// database is writable again: such a connection is dropped, not kept failing every write.
+fn usable(conn: &mut DbConnection) -> bool {
+    match conn {
+        DbConnection::Postgresql(pg) => pg
+            .batch_execute(
+                "DO $$ BEGIN IF current_setting('transaction_read_only') = 'on' THEN \
+                 RAISE EXCEPTION 'read-only session'; END IF; END $$",
+            )
+            .is_ok(),
+        DbConnection::Sqlite(_) => conn.ping().is_ok(),
+    }
 }
 
 /// The pool and what the rest of the application needs to know about the database.
