@@ -27,7 +27,7 @@ pub use dialect::{
 };
 pub use health::{is_retryable, StatementCounter};
 pub use pool::{Db, Manager};
-pub use prepared::Prepared;
+pub use prepared::{Prepared, Returned};
 
 /// One connection to whichever database `DATABASE_URL` names.
 #[derive(diesel::MultiConnection)]

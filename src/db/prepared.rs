@@ -8,10 +8,13 @@
 //!
 //! Only statements that are loaded (`load`, `get_result`) are kept: Diesel's `execute`
 //! passes the statement on by reference, and a reference does not carry what marks it
-//! safe to keep. A write that must be kept returns a row (`RETURNING`) and is loaded.
+//! safe to keep. A write that must be kept returns a row (`RETURNING 1 AS returned`) and
+//! is loaded as [`Returned`].
 
 use diesel::backend::Backend;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
+use diesel::sql_types::Integer;
+use diesel::QueryableByName;
 use diesel::{QueryResult, RunQueryDsl};
 
 /// How many lines a statement with one group of placeholders per line may have and still
@@ -65,3 +68,12 @@ impl<Q: Query> Query for Prepared<Q> {
 }
 
 impl<Q, Conn> RunQueryDsl<Conn> for Prepared<Q> {}
+
+/// The row a statement returns only so that it can be loaded, and so kept prepared: one
+/// per row written (or locked), from `RETURNING 1 AS returned`.
+#[derive(Debug, QueryableByName)]
+pub struct Returned {
+    #[diesel(sql_type = Integer)]
+    #[allow(dead_code)] // read by Diesel only
+    returned: i32,
+}

@@ -9,6 +9,7 @@ use super::product::{self, Product};
 use crate::db::schema::{basket_items, baskets, products};
 use crate::db::{
     dialect_sql, is_foreign_key_violation, write_transaction, DbConnection, Prepared, QueryResult,
+    Returned,
 };
 use crate::domain::{BasketId, Money, OrderToken};
 
@@ -68,21 +69,14 @@ const ADD_SQL: &str = "INSERT INTO basket_items (basket_id, product_id, quantity
      WHERE basket_items.quantity + excluded.quantity <= 99 \
      AND basket_items.quantity + excluded.quantity <= \
      (SELECT stock FROM products WHERE id = excluded.product_id AND active) \
-     RETURNING quantity";
+     RETURNING 1 AS returned";
 
 const SET_SQL: &str = "INSERT INTO basket_items (basket_id, product_id, quantity) \
      SELECT $1, p.id, $3 FROM products p WHERE p.id = $2 AND p.active AND p.stock >= $3 \
      ON CONFLICT (basket_id, product_id) DO UPDATE \
      SET quantity = excluded.quantity \
      WHERE excluded.quantity <= (SELECT stock FROM products WHERE id = excluded.product_id AND active) \
-     RETURNING quantity";
-
-#[derive(QueryableByName)]
-struct ChangedLine {
-    #[diesel(sql_type = Integer)]
-    #[allow(dead_code)] // read by Diesel only: the statement is loaded to be kept prepared
-    quantity: i32,
-}
+     RETURNING 1 AS returned";
 
 /// Applies `change` to one line. Returns false, changing nothing, when the product is
 /// unknown or the line would pass its stock or 99. Fails with a foreign-key violation when
@@ -101,7 +95,7 @@ pub fn change_line(
         .bind::<Text, _>(basket.as_str())
         .bind::<BigInt, _>(product_id)
         .bind::<Integer, _>(quantity);
-    let changed = Prepared::new(query).load::<ChangedLine>(conn)?;
+    let changed = Prepared::new(query).load::<Returned>(conn)?;
     Ok(changed.len() == 1)
 }
 

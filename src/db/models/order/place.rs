@@ -11,7 +11,7 @@ use crate::db::models::{outbox, product};
 use crate::db::schema::orders;
 use crate::db::{
     dialect_sql, is_retryable, is_unique_violation, write_transaction, DbConnection, Prepared,
-    QueryResult,
+    QueryResult, Returned,
 };
 use crate::domain::{BasketId, CustomerDetails, OrderStatus, OrderToken};
 
@@ -37,7 +37,7 @@ pub fn basket_version(lines: &[BasketLine]) -> String {
 // in flight holds a key-share lock on it (its line's foreign key), and the lines must be
 // read after that add committed, which a statement that waited for the lock would not see.
 // (SQLite's write transaction excludes the add already.)
-const LOCK_BASKET_SQL: &str = "SELECT id FROM baskets WHERE id = $1 FOR UPDATE";
+const LOCK_BASKET_SQL: &str = "SELECT 1 AS returned FROM baskets WHERE id = $1 FOR UPDATE";
 const LOCKED_LINES_SQL: &str = "SELECT p.id AS product_id, p.name, p.slug, p.image, \
      p.price_pence AS unit_price_pence, p.stock, bi.quantity, p.active \
      FROM basket_items bi JOIN baskets b ON b.id = bi.basket_id \
@@ -45,17 +45,10 @@ const LOCKED_LINES_SQL: &str = "SELECT p.id AS product_id, p.name, p.slug, p.ima
 
 /// The basket's lines, locked for the rest of the transaction (see `LOCKED_LINES_SQL`).
 fn lines_for_checkout(conn: &mut DbConnection, basket: &BasketId) -> QueryResult<Vec<BasketLine>> {
-    #[derive(QueryableByName)]
-    struct Locked {
-        #[diesel(sql_type = Text)]
-        #[allow(dead_code)]
-        // read by Diesel only: the statement is loaded to be kept prepared
-        id: String,
-    }
     let sql = match conn {
         DbConnection::Postgresql(_) => {
             let lock = diesel::sql_query(LOCK_BASKET_SQL).bind::<Text, _>(basket.as_str());
-            Prepared::new(lock).load::<Locked>(conn)?;
+            Prepared::new(lock).load::<Returned>(conn)?;
             format!("{LOCKED_LINES_SQL} FOR UPDATE OF bi, b")
         }
         DbConnection::Sqlite(_) => LOCKED_LINES_SQL.replace('$', "?"),
@@ -260,7 +253,7 @@ fn insert_lines(conn: &mut DbConnection, order_id: i64, lines: &[BasketLine]) ->
         .collect();
     let sql = format!(
         "INSERT INTO order_lines (order_id, product_id, product_name, unit_price_pence, quantity) \
-         VALUES {} RETURNING product_id",
+         VALUES {} RETURNING 1 AS returned",
         rows.join(", ")
     );
     let mut query = diesel::sql_query(dialect_sql(conn, &sql)).into_boxed();
@@ -272,13 +265,6 @@ fn insert_lines(conn: &mut DbConnection, order_id: i64, lines: &[BasketLine]) ->
             .bind::<BigInt, _>(line.unit_price_pence)
             .bind::<Integer, _>(line.quantity);
     }
-    Prepared::with_lines(query, lines.len()).load::<OrderedProduct>(conn)?;
+    Prepared::with_lines(query, lines.len()).load::<Returned>(conn)?;
     Ok(())
-}
-
-#[derive(QueryableByName)]
-struct OrderedProduct {
-    #[diesel(sql_type = BigInt)]
-    #[allow(dead_code)] // read by Diesel only: the statement is loaded to be kept prepared
-    product_id: i64,
 }
