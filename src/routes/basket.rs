@@ -11,7 +11,7 @@ use super::views::BasketView;
 use crate::db::models::basket::{self, ChangeOutcome, LineChange};
 use crate::db::models::product::Product;
 use crate::db::models::unix_now;
-use crate::domain::{ProductId, Quantity};
+use crate::domain::{OrderToken, ProductId, Quantity};
 use crate::session::TypedSession;
 use crate::web::form::required;
 use crate::web::{AppError, AppState, Flash, Form, PageNotice};
@@ -170,6 +170,11 @@ async fn change_line(
             if created || refresh {
                 session.set_basket_id(&basket)?;
                 session.mark_refreshed(now)?;
+            }
+            if created && checkout.is_none() {
+                // The checkout form's token, made with the basket in the session write
+                // this change costs anyway, so that showing the form writes nothing.
+                session.set_order_token(OrderToken::generate())?;
             }
             Ok(())
         }

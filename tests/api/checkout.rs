@@ -113,6 +113,29 @@ async fn resubmission_with_no_cookies_at_all_returns_the_same_order() {
     assert_eq!(app.count("orders"), 1);
 }
 
+/// A form that passes every check goes straight to the placing transaction, which keeps
+/// the replay rule itself: here the order exists while the session still holds the token
+/// and the basket, so the transaction is the only thing that can tell.
+#[actix_web::test]
+async fn a_token_already_ordered_while_its_session_still_holds_the_basket_answers_with_that_order() {
+    let app = spawn_app().await;
+    let browser = app.browser();
+    browser.add_to_basket(MUG, 1).await;
+    let (_, token) = browser.open_checkout().await;
+    app.execute(&format!(
+        "INSERT INTO orders (order_token, status, customer_name, customer_email, \
+         customer_address, total_pence, created_at) \
+         VALUES ('{token}', 'placed', 'Ada', 'ada@example.com', 'London', 950, CURRENT_TIMESTAMP)"
+    ));
+
+    let again = browser.place_order(&token).await;
+
+    assert_redirect_to(&again, &format!("/orders/{token}"));
+    assert_eq!(app.count("orders"), 1);
+    assert_eq!(app.stock_of(MUG), 40, "no stock taken");
+    assert_eq!(app.in_baskets(MUG), 1, "the basket is kept");
+}
+
 #[actix_web::test]
 async fn a_reload_of_the_checkout_form_keeps_its_token() {
     let app = spawn_app().await;

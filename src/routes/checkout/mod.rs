@@ -46,8 +46,10 @@ fn receipt_location(token: OrderToken) -> String {
     format!("/orders/{token}")
 }
 
-/// The checkout form. Its order token is made once per session and kept there, so that
-/// reloading the form (or opening it in two tabs) gives the same token.
+/// The checkout form. Its order token is kept in the session, so that reloading the form
+/// (or opening it in two tabs) gives the same token. It is made with the basket, in the
+/// session write that creates the basket; a session whose basket came before that gets
+/// one here.
 pub async fn form(
     req: HttpRequest,
     state: web::Data<AppState>,

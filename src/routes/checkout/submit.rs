@@ -15,6 +15,12 @@ use crate::web::{csrf, see_other, AppError, AppState, Flash, PageNotice, Uncheck
 /// 3. one transaction taking stock, writing the order, emptying the basket (409 when
 ///    stock is short);
 /// 4. the session destroyed, then the receipt.
+///
+/// A form that passes every check of rule 2 goes straight to the transaction, which keeps
+/// rule 1 itself: the order token is unique, so a second order with it fails and answers
+/// with the first, and a transaction that finds nothing to order (the basket emptied by
+/// the first) looks the token up before answering. Only a form that fails a check of rule
+/// 2 is looked up first, so that rule 1 still comes before that check's answer.
 pub async fn submit(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -23,26 +29,32 @@ pub async fn submit(
 ) -> Result<HttpResponse, AppError> {
     let fields = form.fields;
     let token = OrderToken::parse(&fields.order_token);
-    if let Some(token) = token {
-        if already_placed(&state, token).await? {
-            return Ok(see_other(&receipt_location(token)));
+    let csrf = csrf::verify(&req, &state.cookie_key, form.csrf_token.as_deref());
+    let customer = CustomerDetails::try_from(&fields);
+    let ready = match (token, session.basket_id(), &csrf, &customer) {
+        (Some(token), Some(basket), Ok(()), Ok(customer))
+            if session.order_token() == Some(token) =>
+        {
+            Some((token, basket, customer.clone()))
         }
-    }
-
-    csrf::verify(&req, &state.cookie_key, form.csrf_token.as_deref())?;
-    let customer = match CustomerDetails::try_from(&fields) {
-        Ok(customer) => customer,
-        Err(errors) => {
-            let status = StatusCode::UNPROCESSABLE_ENTITY;
-            return form_again(&req, &state, &session, &fields, status, errors).await;
+        _ => None,
+    };
+    let Some((token, basket, customer)) = ready else {
+        if let Some(token) = token {
+            if already_placed(&state, token).await? {
+                return Ok(see_other(&receipt_location(token)));
+            }
         }
+        csrf?;
+        return match customer {
+            Err(errors) => {
+                let status = StatusCode::UNPROCESSABLE_ENTITY;
+                form_again(&req, &state, &session, &fields, status, errors).await
+            }
+            // No token, not this session's token, or no basket.
+            Ok(_) => Ok(stale_form(&state)),
+        };
     };
-    let (Some(token), Some(basket)) = (token, session.basket_id()) else {
-        return Ok(stale_form(&state));
-    };
-    if session.order_token() != Some(token) {
-        return Ok(stale_form(&state));
-    }
 
     let now = chrono::Utc::now().naive_utc();
     let version = Some(fields.basket_version.clone()).filter(|version| !version.is_empty());
