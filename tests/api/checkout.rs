@@ -117,7 +117,8 @@ async fn resubmission_with_no_cookies_at_all_returns_the_same_order() {
 /// the replay rule itself: here the order exists while the session still holds the token
 /// and the basket, so the transaction is the only thing that can tell.
 #[actix_web::test]
-async fn a_token_already_ordered_while_its_session_still_holds_the_basket_answers_with_that_order() {
+async fn a_token_already_ordered_while_its_session_still_holds_the_basket_answers_with_that_order()
+{
     let app = spawn_app().await;
     let browser = app.browser();
     browser.add_to_basket(MUG, 1).await;

@@ -33,6 +33,35 @@ impl OutboxEmail {
     }
 }
 
+/// The row that queues the email for order `order_id` becoming `kind`, due at `now`: the
+/// one place its values are made, for [`enqueue`] and for the checkout's single statement
+/// on PostgreSQL.
+#[derive(Debug, Clone)]
+pub struct QueuedEmail<'a> {
+    pub order_id: i64,
+    pub kind: &'static str,
+    pub to_address: &'a str,
+    pub subject: String,
+    pub state: &'static str,
+    pub next_attempt_at: i64,
+    pub created_at: NaiveDateTime,
+}
+
+impl<'a> QueuedEmail<'a> {
+    pub fn new(order_id: i64, kind: OrderStatus, to_address: &'a str, now: NaiveDateTime) -> Self {
+        let email = OrderEmail::new(OrderNumber::from_id(order_id), kind);
+        Self {
+            order_id,
+            kind: kind.as_str(),
+            to_address,
+            subject: email.subject(),
+            state: EmailState::Queued.as_str(),
+            next_attempt_at: now.and_utc().timestamp_millis(),
+            created_at: now,
+        }
+    }
+}
+
 /// Queues the email for order `order_id` becoming `kind`. Called inside the transaction
 /// that makes the change, so that the email exists exactly when the change does.
 pub fn enqueue(
@@ -42,17 +71,17 @@ pub fn enqueue(
     to_address: &str,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
-    let email = OrderEmail::new(OrderNumber::from_id(order_id), kind);
+    let email = QueuedEmail::new(order_id, kind, to_address, now);
     diesel::insert_into(outbox::table)
         .values((
-            outbox::order_id.eq(order_id),
-            outbox::kind.eq(kind.as_str()),
-            outbox::to_address.eq(to_address),
-            outbox::subject.eq(email.subject()),
-            outbox::state.eq(EmailState::Queued.as_str()),
+            outbox::order_id.eq(email.order_id),
+            outbox::kind.eq(email.kind),
+            outbox::to_address.eq(email.to_address),
+            outbox::subject.eq(&email.subject),
+            outbox::state.eq(email.state),
             outbox::attempts.eq(0),
-            outbox::next_attempt_at.eq(now.and_utc().timestamp_millis()),
-            outbox::created_at.eq(now),
+            outbox::next_attempt_at.eq(email.next_attempt_at),
+            outbox::created_at.eq(email.created_at),
         ))
         .execute(conn)?;
     Ok(())

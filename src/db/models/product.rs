@@ -135,11 +135,6 @@ pub fn insert_missing(conn: &mut DbConnection, new: &[NewProduct<'_>]) -> QueryR
 /// checkouts') hold on the products they reference. SQLite needs none of this: `BEGIN
 /// IMMEDIATE` makes writers take turns.
 pub fn take_stock_for(conn: &mut DbConnection, lines: &[(i64, i32)]) -> QueryResult<Vec<i64>> {
-    #[derive(QueryableByName)]
-    struct Taken {
-        #[diesel(sql_type = BigInt)]
-        id: i64,
-    }
     if lines.is_empty() {
         return Ok(Vec::new());
     }
@@ -154,16 +149,7 @@ pub fn take_stock_for(conn: &mut DbConnection, lines: &[(i64, i32)]) -> QueryRes
         .collect();
     let wanted = wanted.join(" UNION ALL ");
     let sql = match conn {
-        DbConnection::Postgresql(_) => format!(
-            "WITH wanted AS ({wanted}), \
-             locked AS MATERIALIZED (SELECT products.id FROM products \
-                 WHERE products.id IN (SELECT id FROM wanted) ORDER BY products.id FOR NO KEY UPDATE) \
-             UPDATE products SET stock = products.stock - wanted.quantity \
-             FROM wanted, locked \
-             WHERE products.id = wanted.id AND locked.id = wanted.id \
-                 AND products.stock >= wanted.quantity AND products.active \
-             RETURNING products.id"
-        ),
+        DbConnection::Postgresql(_) => format!("WITH wanted AS ({wanted}), {PG_TAKE_STOCK}"),
         DbConnection::Sqlite(_) => format!(
             "UPDATE products SET stock = products.stock - wanted.quantity \
              FROM ({wanted}) AS wanted \
@@ -181,6 +167,23 @@ pub fn take_stock_for(conn: &mut DbConnection, lines: &[(i64, i32)]) -> QueryRes
         .into_iter()
         .map(|taken| taken.id)
         .collect())
+}
+
+/// [`take_stock_for`] on PostgreSQL, after a `WITH wanted (id, quantity)` of the lines: a
+/// statement of its own there, and the end of the checkout's single write.
+pub const PG_TAKE_STOCK: &str = "locked AS MATERIALIZED (SELECT products.id FROM products \
+         WHERE products.id IN (SELECT id FROM wanted) ORDER BY products.id FOR NO KEY UPDATE) \
+     UPDATE products SET stock = products.stock - wanted.quantity \
+     FROM wanted, locked \
+     WHERE products.id = wanted.id AND locked.id = wanted.id \
+         AND products.stock >= wanted.quantity AND products.active \
+     RETURNING products.id";
+
+/// A product whose stock was taken.
+#[derive(QueryableByName)]
+pub struct Taken {
+    #[diesel(sql_type = BigInt)]
+    pub id: i64,
 }
 
 pub fn put_back_stock(conn: &mut DbConnection, id: i64, quantity: i32) -> QueryResult<()> {

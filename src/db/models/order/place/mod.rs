@@ -1,19 +1,17 @@
 //! Placing an order exactly once.
 
+mod write;
+
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Integer, Text};
+use diesel::sql_types::{BigInt, Text};
 use sha2::{Digest, Sha256};
 
 use super::find_by_token;
-use crate::db::models::basket::{self, BasketLine};
-use crate::db::models::{outbox, product};
-use crate::db::schema::orders;
-use crate::db::{
-    dialect_sql, is_retryable, is_unique_violation, write_transaction, DbConnection, Prepared,
-    QueryResult, Returned,
-};
-use crate::domain::{BasketId, CustomerDetails, OrderStatus, OrderToken};
+use crate::db::models::basket::BasketLine;
+use crate::db::QueryResult;
+use crate::db::{is_retryable, is_unique_violation, write_transaction, DbConnection, Prepared};
+use crate::domain::{BasketId, CustomerDetails, OrderToken};
 
 /// The basket's version: a digest of its lines, quantities and prices. The checkout form
 /// carries it, so that an order is placed only for the basket the shopper saw.
@@ -36,24 +34,50 @@ pub fn basket_version(lines: &[BasketLine]) -> String {
 // deletion takes away. The basket row is locked first, in a statement of its own: an add
 // in flight holds a key-share lock on it (its line's foreign key), and the lines must be
 // read after that add committed, which a statement that waited for the lock would not see.
-// (SQLite's write transaction excludes the add already.)
-const LOCK_BASKET_SQL: &str = "SELECT 1 AS returned FROM baskets WHERE id = $1 FOR UPDATE";
+// The order's id is drawn with that lock, so that the order, its lines and its email can
+// then be written in one statement. (SQLite's write transaction excludes the add already.)
+const LOCK_BASKET_SQL: &str =
+    "SELECT nextval('orders_id_seq') AS id FROM baskets WHERE id = $1 FOR UPDATE";
 const LOCKED_LINES_SQL: &str = "SELECT p.id AS product_id, p.name, p.slug, p.image, \
      p.price_pence AS unit_price_pence, p.stock, bi.quantity, p.active \
      FROM basket_items bi JOIN baskets b ON b.id = bi.basket_id \
      JOIN products p ON p.id = bi.product_id WHERE bi.basket_id = $1 ORDER BY p.name";
 
-/// The basket's lines, locked for the rest of the transaction (see `LOCKED_LINES_SQL`).
-fn lines_for_checkout(conn: &mut DbConnection, basket: &BasketId) -> QueryResult<Vec<BasketLine>> {
-    let sql = match conn {
+/// The basket as checkout holds it: its lines, locked for the rest of the transaction,
+/// and on PostgreSQL the id its order will have.
+struct Locked {
+    order_id: Option<i64>,
+    lines: Vec<BasketLine>,
+}
+
+#[derive(QueryableByName)]
+struct Drawn {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+}
+
+/// The basket's lines, locked (see `LOCKED_LINES_SQL`).
+fn lock_basket(conn: &mut DbConnection, basket: &BasketId) -> QueryResult<Locked> {
+    let (order_id, sql) = match conn {
         DbConnection::Postgresql(_) => {
             let lock = diesel::sql_query(LOCK_BASKET_SQL).bind::<Text, _>(basket.as_str());
-            Prepared::new(lock).load::<Returned>(conn)?;
-            format!("{LOCKED_LINES_SQL} FOR UPDATE OF bi, b")
+            let Some(drawn) = Prepared::new(lock).load::<Drawn>(conn)?.pop() else {
+                // The basket is gone (ordered, or expired): nothing to order.
+                return Ok(Locked {
+                    order_id: None,
+                    lines: Vec::new(),
+                });
+            };
+            (
+                Some(drawn.id),
+                format!("{LOCKED_LINES_SQL} FOR UPDATE OF bi, b"),
+            )
         }
-        DbConnection::Sqlite(_) => LOCKED_LINES_SQL.replace('$', "?"),
+        DbConnection::Sqlite(_) => (None, LOCKED_LINES_SQL.replace('$', "?")),
     };
-    Prepared::new(diesel::sql_query(sql).bind::<Text, _>(basket.as_str())).load(conn)
+    let lines = diesel::sql_query(sql).bind::<Text, _>(basket.as_str());
+    let lines = Prepared::new(lines).load(conn)?;
+    Ok(Locked { order_id, lines })
 }
 
 /// What a checkout asks for: the basket's order, with the details the shopper typed. With
@@ -156,17 +180,10 @@ fn place_retrying(conn: &mut DbConnection, order: &NewOrder<'_>) -> Result<(), A
     }
 }
 
-/// The placing transaction's work: the basket's lines, the order and its lines, its
-/// confirmation email queued, the basket gone, and the stock taken.
+/// The placing transaction's work: the basket's lines checked, then the order and its
+/// lines, its confirmation email queued, the basket gone, and the stock taken.
 fn write_order(conn: &mut DbConnection, order: &NewOrder<'_>) -> Result<(), Abort> {
-    let NewOrder {
-        basket_id,
-        version,
-        token,
-        customer,
-        now,
-    } = *order;
-    let lines = lines_for_checkout(conn, basket_id)?;
+    let Locked { order_id, lines } = lock_basket(conn, order.basket_id)?;
     if lines.is_empty() {
         return Err(Abort::EmptyBasket);
     }
@@ -178,46 +195,13 @@ fn write_order(conn: &mut DbConnection, order: &NewOrder<'_>) -> Result<(), Abor
     if !unavailable.is_empty() {
         return Err(Abort::Unavailable(unavailable));
     }
-    if version.is_some_and(|version| version != basket_version(&lines)) {
+    if order
+        .version
+        .is_some_and(|version| version != basket_version(&lines))
+    {
         return Err(Abort::BasketChanged);
     }
-    let insert_order = diesel::insert_into(orders::table)
-        .values((
-            orders::order_token.eq(token.to_string()),
-            orders::status.eq(OrderStatus::Placed.as_str()),
-            orders::customer_name.eq(customer.name.as_str()),
-            orders::customer_email.eq(customer.email.as_str()),
-            orders::customer_address.eq(customer.address.as_str()),
-            orders::total_pence.eq(basket::total(&lines).pence()),
-            orders::created_at.eq(now),
-        ))
-        .returning(orders::id);
-    let order_id: i64 = match conn {
-        DbConnection::Postgresql(pg) => insert_order.get_result(pg)?,
-        DbConnection::Sqlite(sqlite) => insert_order.get_result(sqlite)?,
-    };
-    insert_lines(conn, order_id, &lines)?;
-    outbox::enqueue(
-        conn,
-        order_id,
-        OrderStatus::Placed,
-        customer.email.as_str(),
-        now,
-    )?;
-    basket::delete(conn, basket_id)?;
-    // Last, so that the products' rows, which every checkout of the same product needs,
-    // stay locked only for this statement and the commit.
-    take_stock(conn, &lines)?;
-    Ok(())
-}
-
-/// Takes the stock of every line in one conditional update; any line short aborts.
-fn take_stock(conn: &mut DbConnection, lines: &[BasketLine]) -> Result<(), Abort> {
-    let wanted: Vec<(i64, i32)> = lines
-        .iter()
-        .map(|line| (line.product_id, line.quantity))
-        .collect();
-    let taken = product::take_stock_for(conn, &wanted)?;
+    let taken = write::write(conn, order, order_id, &lines)?;
     let short: Vec<ShortLine> = lines
         .iter()
         .filter(|line| !taken.contains(&line.product_id))
@@ -232,39 +216,4 @@ fn take_stock(conn: &mut DbConnection, lines: &[BasketLine]) -> Result<(), Abort
     } else {
         Err(Abort::OutOfStock(short))
     }
-}
-
-/// Writes an order's lines in one statement, with the names and prices copied from the
-/// catalogue. (Diesel's batch insert on SQLite is one statement per row in a savepoint.)
-/// Loaded, not executed, so that it can be kept prepared (see [`Prepared`]).
-fn insert_lines(conn: &mut DbConnection, order_id: i64, lines: &[BasketLine]) -> QueryResult<()> {
-    let rows: Vec<String> = (0..lines.len())
-        .map(|i| {
-            let n = 5 * i;
-            format!(
-                "(${}, ${}, ${}, ${}, ${})",
-                n + 1,
-                n + 2,
-                n + 3,
-                n + 4,
-                n + 5
-            )
-        })
-        .collect();
-    let sql = format!(
-        "INSERT INTO order_lines (order_id, product_id, product_name, unit_price_pence, quantity) \
-         VALUES {} RETURNING 1 AS returned",
-        rows.join(", ")
-    );
-    let mut query = diesel::sql_query(dialect_sql(conn, &sql)).into_boxed();
-    for line in lines {
-        query = query
-            .bind::<BigInt, _>(order_id)
-            .bind::<BigInt, _>(line.product_id)
-            .bind::<Text, _>(line.name.clone())
-            .bind::<BigInt, _>(line.unit_price_pence)
-            .bind::<Integer, _>(line.quantity);
-    }
-    Prepared::with_lines(query, lines.len()).load::<Returned>(conn)?;
-    Ok(())
 }
