@@ -2,7 +2,7 @@
 // sizes, full page, into docs/screenshots/ (or TROLLEY_SCREENSHOTS_DIR). Run on purpose
 // through scripts/screenshots; the browser tests write nothing.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DESKTOP, PHONE, closeQuietly, launchBrowser } from './lib/browser.mjs';
@@ -47,6 +47,7 @@ try {
   await closeQuietly(browser);
   await server.stop();
   sink.kill();
+  rmSync(mailDir, { recursive: true, force: true });
 }
 
 /** The first order's confirmation email, its HTML body as a mail client shows it. */
