@@ -9,8 +9,9 @@ use sha2::{Digest, Sha256};
 
 use super::find_by_token;
 use crate::db::models::basket::BasketLine;
-use crate::db::QueryResult;
-use crate::db::{is_retryable, is_unique_violation, write_transaction, DbConnection, Prepared};
+use crate::db::{
+    is_retryable, is_unique_violation, write_transaction, DbConnection, Prepared, QueryResult,
+};
 use crate::domain::{BasketId, CustomerDetails, OrderToken};
 
 /// The basket's version: a digest of its lines, quantities and prices. The checkout form
