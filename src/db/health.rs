@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use diesel::connection::{Instrumentation, InstrumentationEvent};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use diesel::Connection;
 
 /// Counts the statements sent to the database, for the statement budget and the logs.
 #[derive(Debug, Default)]
@@ -160,10 +161,31 @@ pub(crate) fn is_connection_error(error: &DieselError) -> bool {
     }
 }
 
-/// Each connection's instrumentation: counts statements and keeps [`Health`] current.
+/// Each connection's instrumentation: counts statements, keeps [`Health`] current, and
+/// notes when this connection refused a write as read-only.
 pub(crate) struct Instrument {
-    pub(crate) counter: Arc<StatementCounter>,
-    pub(crate) health: Arc<Health>,
+    counter: Arc<StatementCounter>,
+    health: Arc<Health>,
+    refused_write: bool,
+}
+
+impl Instrument {
+    pub(crate) fn new(counter: Arc<StatementCounter>, health: Arc<Health>) -> Self {
+        Self {
+            counter,
+            health,
+            refused_write: false,
+        }
+    }
+
+    /// Whether `conn` refused a write as read-only since the last call (which forgets it).
+    /// A PostgreSQL session keeps the read-only default its database had when it started,
+    /// so such a connection may go on refusing writes that new ones would take.
+    pub(crate) fn take_refused_write(conn: &mut impl Connection) -> bool {
+        conn.instrumentation()
+            .downcast_mut::<Self>()
+            .is_some_and(|instrument| std::mem::take(&mut instrument.refused_write))
+    }
 }
 
 impl Instrumentation for Instrument {
@@ -176,6 +198,9 @@ impl Instrumentation for Instrument {
             InstrumentationEvent::FinishQuery { error, .. } => match error {
                 None => self.health.set(true),
                 Some(error) if is_connection_error(error) => self.health.set(false),
+                Some(DieselError::DatabaseError(DatabaseErrorKind::ReadOnlyTransaction, _)) => {
+                    self.refused_write = true;
+                }
                 Some(_) => {}
             },
             _ => {}

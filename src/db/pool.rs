@@ -50,10 +50,10 @@ impl r2d2::ManageConnection for Manager {
 
     fn connect(&self) -> Result<DbConnection, Self::Error> {
         let mut conn = open(&self.url)?;
-        conn.set_instrumentation(Instrument {
-            counter: Arc::clone(&self.counter),
-            health: Arc::clone(&self.health),
-        });
+        conn.set_instrumentation(Instrument::new(
+            Arc::clone(&self.counter),
+            Arc::clone(&self.health),
+        ));
         Ok(conn)
     }
 
@@ -62,10 +62,12 @@ impl r2d2::ManageConnection for Manager {
     }
 
     /// Diesel only knows a connection is broken mid-transaction. While a query has lately
-    /// found the server gone (restarted, down, or read-only), a check decides, so that the
-    /// pool drops dead connections and recovers by itself when the server is back.
+    /// found the server gone (restarted or down), or when this connection has just refused
+    /// a write as read-only, a check decides, so that the pool drops dead and read-only
+    /// connections and recovers by itself when the server is back or writable again.
     fn has_broken(&self, conn: &mut DbConnection) -> bool {
-        conn.is_broken() || (!self.health.is_available() && !usable(conn))
+        let refused_write = Instrument::take_refused_write(conn);
+        conn.is_broken() || ((refused_write || !self.health.is_available()) && !usable(conn))
     }
 }
 

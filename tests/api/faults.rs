@@ -177,6 +177,49 @@ async fn healthz_is_503_when_postgres_is_read_only() {
     wait_for_status(&monitor, "/healthz", StatusCode::OK).await;
 }
 
+/// A PostgreSQL session keeps the read-only default its database had when it started: a
+/// connection opened while the database was read-only refuses every write after the
+/// database is writable again. The pool replaces such a connection at its first refusal.
+#[actix_web::test]
+async fn connections_opened_while_postgres_was_read_only_are_replaced_when_it_is_writable() {
+    let app = spawn_app().await;
+    let DatabaseUrl::Postgres(url) = app.database.url.clone() else {
+        return; // SQLite has no read-only sessions.
+    };
+    let shopper = app.browser();
+    shopper.add_to_basket(MUG, 1).await;
+    let name = url.rsplit('/').next().expect("a database name").to_owned();
+    let mut admin = diesel::PgConnection::establish(&url).expect("connect");
+    admin
+        .batch_execute(&format!(
+            "ALTER DATABASE {name} SET default_transaction_read_only = on; \
+             SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+             WHERE datname = '{name}' AND pid <> pg_backend_pid();"
+        ))
+        .expect("read only");
+    // Pages that only read are served again, on connections opened read-only; the
+    // health check's write is refused on them.
+    wait_for_status(&shopper, "/basket", StatusCode::OK).await;
+    let monitor = app.browser();
+    let refused = wait_for_status(&monitor, "/healthz", StatusCode::SERVICE_UNAVAILABLE).await;
+    assert_eq!(refused.body, "unavailable");
+    assert!(
+        app.db.is_available(),
+        "the database answers: it only refuses writes"
+    );
+
+    // Writable again for new sessions; the pool's sessions, opened read-only, stay so.
+    admin
+        .batch_execute(&format!(
+            "ALTER DATABASE {name} SET default_transaction_read_only = off"
+        ))
+        .expect("writable");
+
+    wait_for_status(&monitor, "/healthz", StatusCode::OK).await;
+    let add = shopper.add_to_basket(TEAPOT, 1).await;
+    assert_eq!(add.status, StatusCode::SEE_OTHER, "{}", add.body);
+}
+
 /// Asks for `path` until it answers `status` (at most 10 s): the pool's connections learn
 /// about a change of the server one by one.
 async fn wait_for_status(browser: &Browser, path: &str, status: StatusCode) -> Page {
