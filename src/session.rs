@@ -14,10 +14,11 @@ use actix_web::middleware::Next;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 
 use crate::config::Settings;
+use crate::db::models::basket::SessionBasket;
 use crate::db::models::unix_now;
 use crate::db::Db;
 use crate::domain::{BasketId, OrderToken};
-use crate::session_store::{DieselSessionStore, LabelKeys};
+use crate::session_store::{self, DieselSessionStore, LabelKeys};
 use crate::web::{csrf, AppError, AppState, Visitor};
 
 pub const SESSION_COOKIE: &str = "trolley_session";
@@ -79,6 +80,18 @@ impl TypedSession {
 
     pub fn basket_id(&self) -> Option<BasketId> {
         self.get::<String>(BASKET_ID).map(BasketId::from_stored)
+    }
+
+    /// The session's basket for a page that shows it: its lines as the session's load read
+    /// them when it did (a request that changes nothing), else its id, to be read.
+    pub fn basket(&self) -> SessionBasket {
+        match self.basket_id() {
+            None => SessionBasket::Empty,
+            Some(id) => match session_store::loaded_basket(&id) {
+                Some(loaded) => SessionBasket::Loaded(loaded),
+                None => SessionBasket::Unread(id),
+            },
+        }
     }
 
     /// Records the basket and marks the session changed, which also extends its life: a
@@ -191,7 +204,7 @@ pub async fn note_visitor(
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let session = TypedSession::from_session(req.get_session());
     let visitor = Visitor {
-        basket: session.basket_id(),
+        basket: session.basket(),
         admin: session.admin().map(|admin| admin.username),
         csrf_token: None,
     };
@@ -217,6 +230,7 @@ pub fn middleware(
     let store = DieselSessionStore::new(db.clone()).with_label_keys(LabelKeys {
         admin_id: ADMIN_ID,
         user_agent: USER_AGENT,
+        basket_id: BASKET_ID,
     });
     SessionMiddleware::builder(store, key.clone())
         .cookie_name(SESSION_COOKIE.to_owned())

@@ -9,6 +9,7 @@ diesel::table! {
         created_at -> Nullable<BigInt>,
         last_seen_at -> Nullable<BigInt>,
         user_agent -> Nullable<Text>,
+        basket_id -> Nullable<Text>,
     }
 }
 

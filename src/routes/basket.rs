@@ -8,7 +8,7 @@ use serde::Deserialize;
 use super::catalogue::{self, CatalogueParams};
 use super::return_to::{self, Origin};
 use super::views::BasketView;
-use crate::db::models::basket::{self, ChangeOutcome, LineChange};
+use crate::db::models::basket::{self, BasketLine, ChangeOutcome, LineChange, SessionBasket};
 use crate::db::models::product::Product;
 use crate::db::models::unix_now;
 use crate::domain::{OrderToken, ProductId, Quantity};
@@ -21,20 +21,28 @@ pub async fn show(
     state: web::Data<AppState>,
     session: TypedSession,
 ) -> Result<HttpResponse, AppError> {
-    let lines = match session.basket_id() {
-        Some(basket) => {
-            state
-                .db
-                .run(move |conn| Ok::<_, AppError>(basket::lines(conn, &basket)?))
-                .await?
-        }
-        None => Vec::new(),
-    };
-    let basket = BasketView::new(lines);
+    let basket = BasketView::new(lines(&state, &session).await?);
     let mut context = tera::Context::new();
     context.insert("basket_count", &basket.count);
     context.insert("basket", &basket);
     state.render(&req, StatusCode::OK, "basket.html", context)
+}
+
+/// The session's basket lines: as the session's load read them when it did, else read.
+pub(super) async fn lines(
+    state: &AppState,
+    session: &TypedSession,
+) -> Result<Vec<BasketLine>, AppError> {
+    match session.basket() {
+        SessionBasket::Empty => Ok(Vec::new()),
+        SessionBasket::Loaded(loaded) => Ok(loaded.lines),
+        SessionBasket::Unread(basket) => {
+            state
+                .db
+                .run(move |conn| Ok::<_, AppError>(basket::lines(conn, &basket)?))
+                .await
+        }
+    }
 }
 
 /// The fields of the catalogue's and product page's add form.

@@ -8,9 +8,9 @@ use std::sync::Arc;
 
 use super::views::ProductView;
 use crate::catalogue::CataloguePage;
-use crate::db::models::basket;
+use crate::db::models::basket::SessionBasket;
 use crate::db::models::product::{self, Product};
-use crate::domain::{BasketId, ProductId};
+use crate::domain::ProductId;
 use crate::session::TypedSession;
 use crate::web::{AppError, AppState, PageNotice};
 
@@ -64,36 +64,30 @@ impl TryFrom<&CatalogueParams> for PageRequest {
     }
 }
 
-/// The page and the header's basket count, in one trip to the database at most: an
-/// anonymous visitor on a page the copy holds costs none. A page due to be read again is
-/// read in the background (see [`crate::catalogue`]).
+/// The page and the header's basket count, in one trip to the database at most: a page
+/// the copy holds costs none when the session's load read the basket (or there is none).
+/// A page due to be read again is read in the background (see [`crate::catalogue`]).
 async fn page_and_count(
     state: &AppState,
     request: PageRequest,
-    basket: Option<BasketId>,
+    basket: SessionBasket,
 ) -> Result<(Arc<CataloguePage>, i64), AppError> {
     let (query, number) = (request.query.as_deref(), request.number);
     let servable = state.catalogue.servable(&state.db, query, number);
-    let catalogue = Arc::clone(&state.catalogue);
-    match (servable, basket) {
-        (Some(page), None) => Ok((page, 0)),
-        (Some(page), Some(basket)) => {
-            let count = state
-                .db
-                .run(move |conn| Ok::<_, AppError>(basket::count_for(conn, Some(&basket))?))
-                .await?;
-            Ok((page, count))
-        }
-        (None, basket) => {
-            state
-                .db
-                .run(move |conn| {
-                    let page = catalogue.page(conn, request.query.as_deref(), request.number)?;
-                    Ok::<_, AppError>((page, basket::count_for(conn, basket.as_ref())?))
-                })
-                .await
-        }
+    if let (Some(page), Some(count)) = (&servable, basket.known_count()) {
+        return Ok((Arc::clone(page), count));
     }
+    let catalogue = Arc::clone(&state.catalogue);
+    state
+        .db
+        .run(move |conn| {
+            let page = match servable {
+                Some(page) => page,
+                None => catalogue.page(conn, request.query.as_deref(), request.number)?,
+            };
+            Ok::<_, AppError>((page, basket.count(conn)?))
+        })
+        .await
 }
 
 /// The page's product grid as this visitor sees it: drawn once per copy of the page and
@@ -139,7 +133,7 @@ pub async fn index(
         return Err(AppError::NotFound);
     }
     let (number, query) = (request.number, request.query.clone());
-    let (page, count) = page_and_count(&state, request, session.basket_id()).await?;
+    let (page, count) = page_and_count(&state, request, session.basket()).await?;
     if page.products.is_empty() && number > 1 {
         return Err(AppError::NotFound);
     }
@@ -162,12 +156,12 @@ pub async fn index(
 async fn product_and_count(
     state: &AppState,
     id: i64,
-    basket: Option<BasketId>,
+    basket: SessionBasket,
 ) -> Result<(Option<Product>, i64), AppError> {
     let cached = move |page: &CataloguePage| page.products.iter().find(|p| p.id == id).cloned();
     let front = state.catalogue.servable(&state.db, None, 1);
-    if let (Some(product), None) = (front.and_then(|p| cached(&p)), &basket) {
-        return Ok((Some(product), 0));
+    if let (Some(product), Some(count)) = (front.and_then(|p| cached(&p)), basket.known_count()) {
+        return Ok((Some(product), count));
     }
     let catalogue = Arc::clone(&state.catalogue);
     state
@@ -178,7 +172,7 @@ async fn product_and_count(
                 Some(product) => Some(product),
                 None => product::find_active(conn, id)?,
             };
-            Ok::<_, AppError>((product, basket::count_for(conn, basket.as_ref())?))
+            Ok::<_, AppError>((product, basket.count(conn)?))
         })
         .await
 }
@@ -190,7 +184,7 @@ pub async fn product(
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let id = ProductId::parse(&path).map_err(|_| AppError::NotFound)?;
-    let (product, count) = product_and_count(&state, id.get(), session.basket_id()).await?;
+    let (product, count) = product_and_count(&state, id.get(), session.basket()).await?;
     let product = ProductView::from(product.ok_or(AppError::NotFound)?);
     let mut context = tera::Context::new();
     context.insert("product", &product);

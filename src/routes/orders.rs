@@ -4,7 +4,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::views::{OrderLineView, OrderView};
-use crate::db::models::{basket, order, outbox};
+use crate::db::models::{order, outbox};
 use crate::domain::OrderToken;
 use crate::session::TypedSession;
 use crate::web::{AppError, AppState};
@@ -16,7 +16,7 @@ pub async fn receipt(
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let token = OrderToken::parse(&path).ok_or(AppError::NotFound)?;
-    let basket = session.basket_id();
+    let basket = session.basket();
     let (found, count) = state
         .db
         .run(move |conn| {
@@ -28,7 +28,7 @@ pub async fn receipt(
                 }
                 None => None,
             };
-            Ok::<_, AppError>((found, basket::count_for(conn, basket.as_ref())?))
+            Ok::<_, AppError>((found, basket.count(conn)?))
         })
         .await?;
     let (order, lines, email) = found.ok_or(AppError::NotFound)?;

@@ -4,7 +4,7 @@ use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::error::InternalError;
 use actix_web::http::header::{self, HeaderValue};
-use actix_web::http::StatusCode;
+use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{web, HttpResponse};
 
@@ -35,7 +35,9 @@ pub async fn error_pages(
     let state = req
         .app_data::<web::Data<AppState>>()
         .map(|state| state.clone().into_inner());
-    let (result, store_unavailable) = session_store::noting_unavailability(next.call(req)).await;
+    // A request that changes nothing reads the session's basket with the session.
+    let reads_only = matches!(*req.method(), Method::GET | Method::HEAD);
+    let (result, store_unavailable) = session_store::serving(reads_only, next.call(req)).await;
     let mut response = match result {
         Ok(response) => response.map_into_boxed_body(),
         Err(error) => {

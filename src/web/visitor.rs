@@ -6,23 +6,23 @@ use actix_web::HttpRequest;
 
 use super::errors::ErrorLayout;
 use super::state::AppState;
-use crate::db::models::basket;
+use crate::db::models::basket::SessionBasket;
 use crate::db::DbError;
-use crate::domain::BasketId;
 
 /// What the session said about the visitor, put in the request's extensions by the
 /// session layer (`session::note_visitor`) for the error pages, which run outside it.
 #[derive(Debug, Clone, Default)]
 pub struct Visitor {
-    pub basket: Option<BasketId>,
+    pub basket: SessionBasket,
     pub admin: Option<String>,
     /// The session's CSRF token as the request left it (the admin header's logout form).
     pub csrf_token: Option<String>,
 }
 
 /// The layout for an error answer to `req`: the admin header under /admin, the shop's
-/// otherwise, with the basket's true count. Reading the count costs one query, and only
-/// for a visitor whose session has a basket; a database that fails it leaves the count 0.
+/// otherwise, with the basket's true count. The count costs a query only when the
+/// session's load did not read the basket (a request that writes); a database that fails
+/// it leaves the count 0.
 pub async fn error_layout(state: Option<&AppState>, req: &HttpRequest) -> ErrorLayout {
     let visitor = req
         .extensions()
@@ -31,16 +31,9 @@ pub async fn error_layout(state: Option<&AppState>, req: &HttpRequest) -> ErrorL
         .unwrap_or_default();
     let admin_area = req.path() == "/admin" || req.path().starts_with("/admin/");
     let csrf_token = visitor.admin.as_ref().and(visitor.csrf_token.clone());
-    let basket_count = match (state, visitor.basket) {
-        (Some(state), Some(basket)) if !admin_area && state.db.is_available() => state
-            .db
-            .run(move |conn| Ok::<_, DbError>(basket::count_for(conn, Some(&basket))?))
-            .await
-            .unwrap_or_else(|error| {
-                log::warn!("the error page's basket count failed: {error}");
-                0
-            }),
-        _ => 0,
+    let basket_count = match admin_area {
+        true => 0,
+        false => basket_count(state, visitor.basket).await,
     };
     ErrorLayout {
         admin_area,
@@ -48,4 +41,21 @@ pub async fn error_layout(state: Option<&AppState>, req: &HttpRequest) -> ErrorL
         basket_count,
         csrf_token,
     }
+}
+
+async fn basket_count(state: Option<&AppState>, basket: SessionBasket) -> i64 {
+    if let Some(count) = basket.known_count() {
+        return count;
+    }
+    let Some(state) = state.filter(|state| state.db.is_available()) else {
+        return 0;
+    };
+    state
+        .db
+        .run(move |conn| Ok::<_, DbError>(basket.count(conn)?))
+        .await
+        .unwrap_or_else(|error| {
+            log::warn!("the error page's basket count failed: {error}");
+            0
+        })
 }

@@ -284,3 +284,47 @@ async fn clean_up_removes_every_expired_session_in_batches_and_keeps_live_ones()
         assert!(store.load(key).await.expect("load").is_some());
     }
 }
+
+/// Sessions stored before `sessions.basket_id` existed get it from their state when the
+/// migration runs, so that their pages read the basket with the session at once.
+#[actix_web::test]
+async fn the_migration_names_the_basket_of_sessions_stored_before_it() {
+    use diesel::prelude::*;
+    use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+    use trolley::db::schema::sessions;
+    use trolley::db::DbConnection;
+    const POSTGRES: EmbeddedMigrations = embed_migrations!("migrations/postgresql");
+    const SQLITE: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+
+    let (_store, db, _database) = store();
+    let mut conn = db.conn().expect("conn");
+    let reverted = match &mut *conn {
+        DbConnection::Postgresql(pg) => pg.revert_last_migration(POSTGRES).map(|v| v.to_string()),
+        DbConnection::Sqlite(sqlite) => sqlite.revert_last_migration(SQLITE).map(|v| v.to_string()),
+    };
+    assert_eq!(reverted.expect("revert"), "20261130000001");
+    let stored = [
+        (1u8, r#"{"basket_id":"\"b-1\"","csrf":"\"t\""}"#),
+        (2u8, r#"{"csrf":"\"t\""}"#),
+    ];
+    for (key, state) in stored {
+        diesel::insert_into(sessions::table)
+            .values((
+                sessions::key_hash.eq(vec![key]),
+                sessions::state.eq(state),
+                sessions::expires_at.eq(unix_now() + 3600),
+            ))
+            .execute(&mut *conn)
+            .expect("a session stored before the column");
+    }
+    drop(conn);
+
+    db.migrate().expect("migrations run again");
+
+    let named: Vec<Option<String>> = sessions::table
+        .order(sessions::key_hash)
+        .select(sessions::basket_id)
+        .load(&mut *db.conn().expect("conn"))
+        .expect("basket ids");
+    assert_eq!(named, [Some("b-1".to_owned()), None]);
+}

@@ -1,18 +1,21 @@
 //! Rows of the `sessions` table. Only the session store uses these.
 
 use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Binary, Nullable, Text};
 
+use super::basket::{BasketLine, LoadedBasket};
 use crate::db::schema::sessions;
-use diesel::sql_types::BigInt;
-
-use crate::db::{dialect_sql, is_unique_violation, DbConnection, QueryResult};
+use crate::db::{dialect_sql, is_unique_violation, DbConnection, Prepared, QueryResult};
+use crate::domain::BasketId;
 
 /// What the store knows of a session besides its state, kept in columns so that it can
-/// be queried: the admin it belongs to (none for shoppers) and the browser it came from.
+/// be queried or joined: the admin it belongs to (none for shoppers), the browser it came
+/// from, and the shopper's basket.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Labels {
     pub admin_id: Option<i64>,
     pub user_agent: Option<String>,
+    pub basket_id: Option<String>,
 }
 
 /// Inserts a new session. Returns false, writing nothing, when the key hash is taken:
@@ -42,6 +45,7 @@ pub fn insert_labelled(
             sessions::expires_at.eq(expires_at),
             sessions::admin_id.eq(labels.admin_id),
             sessions::user_agent.eq(labels.user_agent.as_deref()),
+            sessions::basket_id.eq(labels.basket_id.as_deref()),
             sessions::created_at.eq(now),
             sessions::last_seen_at.eq(now),
         ))
@@ -67,6 +71,64 @@ pub fn find_live(
         .optional()
 }
 
+/// A live session as its load reads it: the state, and the lines of the basket its
+/// `basket_id` column names, read in the same statement.
+#[derive(Debug)]
+pub struct Loaded {
+    pub state: String,
+    /// `None` when the row names no basket; a basket with no lines left (or already
+    /// deleted) is loaded empty.
+    pub basket: Option<LoadedBasket>,
+}
+
+// One row per line of the session's basket (ordered as `basket::lines` orders them), or
+// one row with no line (SQLite reads `$n` as `?n`).
+const LOAD_SQL: &str = "SELECT s.state, s.basket_id, p.id AS product_id, p.name, p.slug, \
+     p.image, p.price_pence AS unit_price_pence, p.stock, i.quantity, p.active \
+     FROM sessions s \
+     LEFT JOIN basket_items i ON i.basket_id = s.basket_id \
+     LEFT JOIN products p ON p.id = i.product_id \
+     WHERE s.key_hash = $1 AND s.expires_at > $2 \
+     ORDER BY p.name";
+
+#[derive(QueryableByName)]
+struct LoadedRow {
+    #[diesel(sql_type = Text)]
+    state: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    basket_id: Option<String>,
+    #[diesel(embed)]
+    line: Option<BasketLine>,
+}
+
+/// A live session with its basket's lines, in one statement; an expired row is as good
+/// as absent.
+pub fn find_live_with_basket(
+    conn: &mut DbConnection,
+    key_hash: &[u8],
+    now: i64,
+) -> QueryResult<Option<Loaded>> {
+    let query = diesel::sql_query(dialect_sql(conn, LOAD_SQL))
+        .bind::<Binary, _>(key_hash)
+        .bind::<BigInt, _>(now);
+    let mut rows = Prepared::new(query).load::<LoadedRow>(conn)?.into_iter();
+    let Some(first) = rows.next() else {
+        return Ok(None);
+    };
+    let basket = first.basket_id.map(|id| LoadedBasket {
+        id: BasketId::from_stored(id),
+        lines: first
+            .line
+            .into_iter()
+            .chain(rows.filter_map(|row| row.line))
+            .collect(),
+    });
+    Ok(Some(Loaded {
+        state: first.state,
+        basket,
+    }))
+}
+
 /// Replaces the state and labels of a live session, which is seen now. Returns false
 /// when there is none to update.
 pub fn update(
@@ -87,6 +149,7 @@ pub fn update(
         sessions::expires_at.eq(expires_at),
         sessions::admin_id.eq(labels.admin_id),
         sessions::user_agent.eq(labels.user_agent.as_deref()),
+        sessions::basket_id.eq(labels.basket_id.as_deref()),
         sessions::last_seen_at.eq(now),
     ))
     .execute(conn)?;

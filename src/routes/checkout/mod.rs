@@ -20,21 +20,6 @@ use crate::web::{AppError, AppState, Flash};
 
 pub use submit::submit;
 
-async fn basket_lines(
-    state: &AppState,
-    session: &TypedSession,
-) -> Result<Vec<BasketLine>, AppError> {
-    match session.basket_id() {
-        Some(basket) => {
-            state
-                .db
-                .run(move |conn| Ok::<_, AppError>(basket::lines(conn, &basket)?))
-                .await
-        }
-        None => Ok(Vec::new()),
-    }
-}
-
 fn empty_basket(state: &AppState) -> HttpResponse {
     state.redirect_with(
         "/basket",
@@ -55,7 +40,7 @@ pub async fn form(
     state: web::Data<AppState>,
     session: TypedSession,
 ) -> Result<HttpResponse, AppError> {
-    let lines = basket_lines(&state, &session).await?;
+    let lines = super::basket::lines(&state, &session).await?;
     if lines.is_empty() {
         return Ok(empty_basket(&state));
     }
@@ -162,7 +147,7 @@ pub(super) async fn form_again(
     status: StatusCode,
     errors: FieldErrors,
 ) -> Result<HttpResponse, AppError> {
-    let lines = basket_lines(state, session).await?;
+    let lines = super::basket::lines(state, session).await?;
     let typed = Typed {
         errors,
         ..Typed::from_fields(fields)

@@ -3,11 +3,16 @@
 //! The cookie carries a random key of 256 bits; the `sessions` table holds the SHA-256 of
 //! that key, the state as JSON, and the expiry. Expired rows are invisible to `load` before
 //! any clean-up runs, and are removed in small batches by [`clear_expired`].
+//!
+//! The row also names the shopper's basket (`basket_id`, copied from the state on every
+//! write, like the admin's labels). For a request that changes nothing, `load` reads that
+//! basket's lines in the same statement as the session, so that a page with a basket costs
+//! one trip to the database, not two; the page takes them from [`loaded_basket`].
 
-use std::cell::Cell;
+mod cleanup;
+mod request;
+
 use std::collections::HashMap;
-use std::future::Future;
-use std::time::Duration as StdDuration;
 
 use actix_session::storage::{LoadError, SaveError, SessionKey, SessionStore, UpdateError};
 use actix_web::cookie::time::Duration;
@@ -15,9 +20,12 @@ use base64::Engine;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-use crate::db::models::session::Labels;
-use crate::db::models::{admin, basket, session, unix_now};
+use crate::db::models::session::{Labels, Loaded};
+use crate::db::models::{session, unix_now};
 use crate::db::{Db, DbError};
+
+pub use cleanup::{clear_expired, spawn_cleanup, Cleared, CLEAR_BATCH, CLEAR_PAUSE};
+pub use request::{loaded_basket, serving};
 
 type SessionState = HashMap<String, String>;
 
@@ -32,12 +40,14 @@ pub struct DieselSessionStore {
 }
 
 /// The state entries the store copies into columns, so that sessions can be found by
-/// them: the owning admin's id (a number) and the browser's description (a string).
-/// Sessions without them (shoppers') leave the columns empty.
+/// them: the owning admin's id (a number) and the browser's description (a string); and
+/// the shopper's basket id (a string), so that a load reads the basket with the session.
+/// Sessions without them leave the columns empty.
 #[derive(Debug, Clone, Copy)]
 pub struct LabelKeys {
     pub admin_id: &'static str,
     pub user_agent: &'static str,
+    pub basket_id: &'static str,
 }
 
 impl DieselSessionStore {
@@ -61,6 +71,7 @@ impl DieselSessionStore {
         Labels {
             admin_id: read(keys.admin_id).and_then(|json| serde_json::from_str(json).ok()),
             user_agent: read(keys.user_agent).and_then(|json| serde_json::from_str(json).ok()),
+            basket_id: read(keys.basket_id).and_then(|json| serde_json::from_str(json).ok()),
         }
     }
 }
@@ -82,23 +93,6 @@ fn expiry(ttl: &Duration) -> i64 {
     unix_now().saturating_add(ttl.whole_seconds().max(1))
 }
 
-tokio::task_local! {
-    /// Set when the session store met an unavailable database during this request.
-    static STORE_UNAVAILABLE: Cell<bool>;
-}
-
-/// Runs a request, telling afterwards whether the session store found the database
-/// unavailable (down, busy, unwritable). actix-session turns every store error into an
-/// opaque 500; this lets the error pages answer those with a 503 instead.
-pub async fn noting_unavailability<F: Future>(request: F) -> (F::Output, bool) {
-    STORE_UNAVAILABLE
-        .scope(Cell::new(false), async move {
-            let output = request.await;
-            (output, STORE_UNAVAILABLE.with(Cell::get))
-        })
-        .await
-}
-
 fn other<E: Into<anyhow::Error>>(error: E) -> anyhow::Error {
     error.into()
 }
@@ -106,8 +100,7 @@ fn other<E: Into<anyhow::Error>>(error: E) -> anyhow::Error {
 /// A database error of the store, noted when it means the database is unavailable.
 fn db_error(error: DbError) -> anyhow::Error {
     if matches!(error, DbError::Unavailable(_)) {
-        // Outside `noting_unavailability` (a test calling the store) there is no one to tell.
-        let _ = STORE_UNAVAILABLE.try_with(|unavailable| unavailable.set(true));
+        request::note_unavailable();
     }
     error.into()
 }
@@ -115,11 +108,28 @@ fn db_error(error: DbError) -> anyhow::Error {
 impl SessionStore for DieselSessionStore {
     async fn load(&self, session_key: &SessionKey) -> Result<Option<SessionState>, LoadError> {
         let key_hash = hash_key(session_key);
-        let state = self
+        let with_basket = self.label_keys.is_some() && request::reads_basket();
+        let loaded = self
             .db
-            .run(move |conn| session::find_live(conn, &key_hash, unix_now()).map_err(DbError::from))
+            .run(move |conn| {
+                let now = unix_now();
+                if with_basket {
+                    session::find_live_with_basket(conn, &key_hash, now)
+                } else {
+                    let state = session::find_live(conn, &key_hash, now)?;
+                    Ok(state.map(|state| Loaded {
+                        state,
+                        basket: None,
+                    }))
+                }
+                .map_err(DbError::from)
+            })
             .await
             .map_err(|error| LoadError::Other(db_error(error)))?;
+        let state = loaded.map(|loaded| {
+            request::keep_loaded_basket(loaded.basket);
+            loaded.state
+        });
         state
             .map(|json| serde_json::from_str(&json))
             .transpose()
@@ -203,73 +213,4 @@ impl SessionStore for DieselSessionStore {
             .map_err(db_error)?;
         Ok(())
     }
-}
-
-/// How many expired rows one statement deletes.
-pub const CLEAR_BATCH: i64 = 1_000;
-
-/// The pause between two batches, so that requests are served in between: deleting a
-/// million expired sessions with no pause doubled the p99 of page views.
-pub const CLEAR_PAUSE: StdDuration = StdDuration::from_millis(20);
-
-/// What one clean-up removed.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct Cleared {
-    pub sessions: usize,
-    pub baskets: usize,
-    pub login_failures: usize,
-}
-
-/// Deletes expired sessions and the baskets that died with them, and old failed logins, `batch` rows per
-/// statement, pausing `pause` between statements so that requests are served in between.
-pub async fn clear_expired(db: &Db, batch: i64, pause: StdDuration) -> Result<Cleared, DbError> {
-    let mut cleared = Cleared::default();
-    let now = unix_now();
-    loop {
-        let removed = db
-            .run(move |conn| session::delete_expired_batch(conn, now, batch).map_err(DbError::from))
-            .await?;
-        cleared.sessions += removed;
-        if removed < batch as usize {
-            break;
-        }
-        actix_rt::time::sleep(pause).await;
-    }
-    loop {
-        let removed = db
-            .run(move |conn| basket::delete_expired_batch(conn, now, batch).map_err(DbError::from))
-            .await?;
-        cleared.baskets += removed;
-        if removed < batch as usize {
-            break;
-        }
-        actix_rt::time::sleep(pause).await;
-    }
-    // Failed logins older than the throttle's window count for nothing any more.
-    let before = now - admin::THROTTLE_WINDOW_SECS;
-    cleared.login_failures = db
-        .run(move |conn| admin::delete_failures_before(conn, before).map_err(DbError::from))
-        .await?;
-    Ok(cleared)
-}
-
-/// Runs [`clear_expired`] every `every`, for as long as the server runs.
-pub fn spawn_cleanup(db: Db, every: StdDuration) {
-    actix_rt::spawn(async move {
-        let start = actix_rt::time::Instant::now() + every;
-        let mut interval = actix_rt::time::interval_at(start, every);
-        loop {
-            interval.tick().await;
-            match clear_expired(&db, CLEAR_BATCH, CLEAR_PAUSE).await {
-                Ok(cleared) if cleared != Cleared::default() => log::info!(
-                    "removed {} expired sessions, {} expired baskets and {} old failed logins",
-                    cleared.sessions,
-                    cleared.baskets,
-                    cleared.login_failures
-                ),
-                Ok(_) => {}
-                Err(error) => log::warn!("expired session clean-up failed: {error}"),
-            }
-        }
-    });
 }

@@ -4,6 +4,10 @@
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Integer, Text};
 
+mod loaded;
+
+pub use loaded::{LoadedBasket, SessionBasket};
+
 use super::order;
 use super::product::{self, Product};
 use crate::db::schema::{basket_items, baskets, products};
@@ -209,14 +213,6 @@ pub fn remove_product(
         None => false,
     };
     Ok(removed || product::find(conn, product_id)?.is_some())
-}
-
-/// How many items the shopper's basket holds (the header's count); none without a basket.
-pub fn count_for(conn: &mut DbConnection, basket: Option<&BasketId>) -> QueryResult<i64> {
-    match basket {
-        Some(basket) => item_count(conn, basket),
-        None => Ok(0),
-    }
 }
 
 /// Removes a line; returns whether there was one.

@@ -1,0 +1,76 @@
+//! The clean-up of expired sessions, the baskets that died with them, and old failed
+//! logins.
+
+use std::time::Duration as StdDuration;
+
+use crate::db::models::{admin, basket, session, unix_now};
+use crate::db::{Db, DbError};
+
+/// How many expired rows one statement deletes.
+pub const CLEAR_BATCH: i64 = 1_000;
+
+/// The pause between two batches, so that requests are served in between: deleting a
+/// million expired sessions with no pause doubled the p99 of page views.
+pub const CLEAR_PAUSE: StdDuration = StdDuration::from_millis(20);
+
+/// What one clean-up removed.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Cleared {
+    pub sessions: usize,
+    pub baskets: usize,
+    pub login_failures: usize,
+}
+
+/// Deletes expired sessions and the baskets that died with them, and old failed logins, `batch` rows per
+/// statement, pausing `pause` between statements so that requests are served in between.
+pub async fn clear_expired(db: &Db, batch: i64, pause: StdDuration) -> Result<Cleared, DbError> {
+    let mut cleared = Cleared::default();
+    let now = unix_now();
+    loop {
+        let removed = db
+            .run(move |conn| session::delete_expired_batch(conn, now, batch).map_err(DbError::from))
+            .await?;
+        cleared.sessions += removed;
+        if removed < batch as usize {
+            break;
+        }
+        actix_rt::time::sleep(pause).await;
+    }
+    loop {
+        let removed = db
+            .run(move |conn| basket::delete_expired_batch(conn, now, batch).map_err(DbError::from))
+            .await?;
+        cleared.baskets += removed;
+        if removed < batch as usize {
+            break;
+        }
+        actix_rt::time::sleep(pause).await;
+    }
+    // Failed logins older than the throttle's window count for nothing any more.
+    let before = now - admin::THROTTLE_WINDOW_SECS;
+    cleared.login_failures = db
+        .run(move |conn| admin::delete_failures_before(conn, before).map_err(DbError::from))
+        .await?;
+    Ok(cleared)
+}
+
+/// Runs [`clear_expired`] every `every`, for as long as the server runs.
+pub fn spawn_cleanup(db: Db, every: StdDuration) {
+    actix_rt::spawn(async move {
+        let start = actix_rt::time::Instant::now() + every;
+        let mut interval = actix_rt::time::interval_at(start, every);
+        loop {
+            interval.tick().await;
+            match clear_expired(&db, CLEAR_BATCH, CLEAR_PAUSE).await {
+                Ok(cleared) if cleared != Cleared::default() => log::info!(
+                    "removed {} expired sessions, {} expired baskets and {} old failed logins",
+                    cleared.sessions,
+                    cleared.baskets,
+                    cleared.login_failures
+                ),
+                Ok(_) => {}
+                Err(error) => log::warn!("expired session clean-up failed: {error}"),
+            }
+        }
+    });
+}
