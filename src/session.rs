@@ -178,6 +178,19 @@ impl TypedSession {
     pub fn purge(&self) {
         self.session.purge();
     }
+
+    /// The key hash of the session's stored row, for a change that ends the session in
+    /// its own transaction (the order); `None` for a session not stored yet.
+    pub fn stored_row(&self) -> Option<Vec<u8>> {
+        session_store::loaded_row()
+    }
+
+    /// Destroys a session whose row this request deleted in the transaction that ended it
+    /// (see [`TypedSession::stored_row`]): the cookie is removed, the row not deleted again.
+    pub fn purge_deleted(&self) {
+        session_store::note_row_deleted();
+        self.session.purge();
+    }
 }
 
 impl FromRequest for TypedSession {

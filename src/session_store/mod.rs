@@ -25,7 +25,7 @@ use crate::db::models::{session, unix_now};
 use crate::db::{Db, DbError};
 
 pub use cleanup::{clear_expired, spawn_cleanup, Cleared, CLEAR_BATCH, CLEAR_PAUSE};
-pub use request::{loaded_basket, serving};
+pub use request::{loaded_basket, loaded_row, note_row_deleted, serving};
 
 type SessionState = HashMap<String, String>;
 
@@ -108,6 +108,7 @@ fn db_error(error: DbError) -> anyhow::Error {
 impl SessionStore for DieselSessionStore {
     async fn load(&self, session_key: &SessionKey) -> Result<Option<SessionState>, LoadError> {
         let key_hash = hash_key(session_key);
+        let row = key_hash.clone();
         let with_basket = self.label_keys.is_some() && request::reads_basket();
         let loaded = self
             .db
@@ -127,6 +128,7 @@ impl SessionStore for DieselSessionStore {
             .await
             .map_err(|error| LoadError::Other(db_error(error)))?;
         let state = loaded.map(|loaded| {
+            request::keep_loaded_row(row);
             request::keep_loaded_basket(loaded.basket);
             loaded.state
         });
@@ -205,8 +207,13 @@ impl SessionStore for DieselSessionStore {
         Ok(())
     }
 
+    /// Deletes the row, unless the request deleted it already with the change that ended
+    /// the session (see [`note_row_deleted`]).
     async fn delete(&self, session_key: &SessionKey) -> Result<(), anyhow::Error> {
         let key_hash = hash_key(session_key);
+        if request::deleted_already(&key_hash) {
+            return Ok(());
+        }
         self.db
             .run(move |conn| session::delete(conn, &key_hash).map_err(DbError::from))
             .await

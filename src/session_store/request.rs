@@ -16,6 +16,11 @@ struct RequestNotes {
     unavailable: Cell<bool>,
     /// The basket the load read.
     basket: RefCell<Option<LoadedBasket>>,
+    /// The key hash of the row the load found.
+    row: RefCell<Option<Vec<u8>>>,
+    /// Set when the request deleted that row itself, in the transaction of the change
+    /// that ended the session (the order).
+    row_deleted: Cell<bool>,
 }
 
 tokio::task_local! {
@@ -32,6 +37,8 @@ pub async fn serving<F: Future>(read_basket: bool, request: F) -> (F::Output, bo
         read_basket,
         unavailable: Cell::new(false),
         basket: RefCell::new(None),
+        row: RefCell::new(None),
+        row_deleted: Cell::new(false),
     };
     REQUEST
         .scope(notes, async move {
@@ -56,6 +63,34 @@ pub fn loaded_basket(id: &BasketId) -> Option<LoadedBasket> {
         })
         .ok()
         .flatten()
+}
+
+/// The key hash of the session row this request loaded: for a change that ends the
+/// session in its own transaction (the order), which then calls [`note_row_deleted`].
+pub fn loaded_row() -> Option<Vec<u8>> {
+    REQUEST
+        .try_with(|notes| notes.row.borrow().clone())
+        .ok()
+        .flatten()
+}
+
+/// Notes that the request deleted the row it loaded, so that the store does not delete
+/// it again when the session is purged.
+pub fn note_row_deleted() {
+    let _ = REQUEST.try_with(|notes| notes.row_deleted.set(true));
+}
+
+/// Whether the row with this key hash is the one the request loaded and deleted itself.
+pub(super) fn deleted_already(key_hash: &[u8]) -> bool {
+    REQUEST
+        .try_with(|notes| {
+            notes.row_deleted.get() && notes.row.borrow().as_deref() == Some(key_hash)
+        })
+        .unwrap_or(false)
+}
+
+pub(super) fn keep_loaded_row(key_hash: Vec<u8>) {
+    let _ = REQUEST.try_with(|notes| *notes.row.borrow_mut() = Some(key_hash));
 }
 
 pub(super) fn reads_basket() -> bool {

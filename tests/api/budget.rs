@@ -151,14 +151,16 @@ async fn checkout_costs_a_fixed_number_of_statements_whatever_the_lines() {
     assert_eq!(page.status, 303);
     // Session read, BEGIN, the basket's lines (on PostgreSQL the basket row is locked
     // first, in a statement that also draws the order's id, so that an add in flight is
-    // either in the order or keeps its basket), the writes, COMMIT, session delete. The
-    // writes are one statement on PostgreSQL: the order, its lines, its email queued in
-    // the outbox, the basket deleted and the stock taken (the product rows locked in id
-    // order); on SQLite, whose statements write one table each, five. Only a transaction
-    // that loses a race (serialization failure, deadlock) runs again, at most twice: the
-    // statements from BEGIN to COMMIT each time. A form that passes every check is not
-    // looked up before the transaction: the order token's uniqueness keeps replays out.
-    let expected = if app.database.is_postgres() { 7 } else { 10 };
+    // either in the order or keeps its basket), the writes, COMMIT. The writes are one
+    // statement on PostgreSQL: the order, its lines, its email queued in the outbox, the
+    // basket and the session deleted, and the stock taken (the product rows locked in id
+    // order); on SQLite, whose statements write one table each, six. The session ends in
+    // the order's transaction: one commit, and the store does not delete the row again.
+    // Only a transaction that loses a race (serialization failure, deadlock) runs again,
+    // at most twice: the statements from BEGIN to COMMIT each time. A form that passes
+    // every check is not looked up before the transaction: the order token's uniqueness
+    // keeps replays out.
+    let expected = if app.database.is_postgres() { 6 } else { 10 };
     assert_eq!(checkout, expected);
 }
 
@@ -197,6 +199,7 @@ async fn the_hot_raw_statements_are_kept_prepared() {
             token: OrderToken::generate(),
             customer: &customer,
             now: chrono::Utc::now().naive_utc(),
+            ends_session: None,
         },
     );
     assert!(matches!(placed, Ok(Placement::Placed)), "{placed:?}");

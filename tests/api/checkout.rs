@@ -216,6 +216,28 @@ async fn two_shoppers_racing_for_the_last_item_make_one_order_and_one_409() {
     assert_eq!(app.stock_of(WATERING_CAN), 0);
 }
 
+/// The session ends in the order's own transaction: only the ordering shopper's row goes.
+#[actix_web::test]
+async fn an_order_ends_its_own_session_and_no_other() {
+    let app = spawn_app().await;
+    let buyer = app.browser();
+    let other = app.browser();
+    buyer.add_to_basket(MUG, 1).await;
+    other.add_to_basket(TEAPOT, 2).await;
+    let (_, token) = buyer.open_checkout().await;
+
+    let receipt = buyer.place_order(&token).await;
+
+    assert_eq!(receipt.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.count("sessions"), 1);
+    let basket = other.get("/basket").await;
+    assert!(
+        basket.body.contains("(2 items in your basket)"),
+        "{}",
+        basket.body
+    );
+}
+
 #[actix_web::test]
 async fn not_enough_stock_at_checkout_is_409_naming_the_lines_and_writes_nothing() {
     let app = spawn_app().await;

@@ -58,6 +58,7 @@ pub async fn submit(
 
     let now = chrono::Utc::now().naive_utc();
     let version = Some(fields.basket_version.clone()).filter(|version| !version.is_empty());
+    let session_row = session.stored_row();
     let placement = state
         .db
         .run(move |conn| {
@@ -67,6 +68,7 @@ pub async fn submit(
                 token,
                 customer: &customer,
                 now,
+                ends_session: session_row.as_deref(),
             };
             Ok::<_, AppError>(order::place(conn, &new_order)?)
         })
@@ -74,14 +76,15 @@ pub async fn submit(
     answer(&req, &state, &session, &fields, token, placement).await
 }
 
-/// Rule 4: the session destroyed (its CSRF token with it), then the receipt.
+/// Rule 4: the session destroyed (its CSRF token with it), then the receipt. Its row went
+/// with the order, in the placing transaction; the cookie goes now.
 fn placed(
     state: &AppState,
     session: &TypedSession,
     token: OrderToken,
 ) -> Result<HttpResponse, AppError> {
     state.catalogue.invalidate();
-    session.purge();
+    session.purge_deleted();
     let mut response = see_other(&receipt_location(token));
     response
         .add_cookie(&csrf::removal_cookie())

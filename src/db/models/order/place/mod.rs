@@ -83,6 +83,9 @@ fn lock_basket(conn: &mut DbConnection, basket: &BasketId) -> QueryResult<Locked
 
 /// What a checkout asks for: the basket's order, with the details the shopper typed. With
 /// `version`, the basket must still be the one the form showed (see [`basket_version`]).
+/// With `ends_session` (the key hash of the shopper's session row), the session is
+/// deleted with the order, in the same transaction: the order and the session's end
+/// commit together, or neither does.
 #[derive(Debug, Clone, Copy)]
 pub struct NewOrder<'a> {
     pub basket_id: &'a BasketId,
@@ -90,6 +93,7 @@ pub struct NewOrder<'a> {
     pub token: OrderToken,
     pub customer: &'a CustomerDetails,
     pub now: NaiveDateTime,
+    pub ends_session: Option<&'a [u8]>,
 }
 
 /// A basket line there was not enough stock for.
@@ -131,7 +135,7 @@ impl From<diesel::result::Error> for Abort {
 
 /// Places the order for `basket` in one transaction: takes the stock with one conditional
 /// update (never below zero), writes the order and its lines with the prices copied, and
-/// deletes the basket. The order's id comes back by RETURNING, run on the backend's own
+/// deletes the basket (and the session, with `ends_session`). The order's id comes back by RETURNING, run on the backend's own
 /// connection (Diesel's multi-backend connection has no RETURNING); the lines go in one
 /// raw multi-row insert. The unique order token makes concurrent submits of one form
 /// place one order; whoever loses learns `AlreadyPlaced`. With `version`, the basket must

@@ -1,17 +1,19 @@
 //! Writing a placed order: the order and its lines with the names and prices copied, its
-//! confirmation email queued, the basket deleted, and the stock taken, last, so that the
+//! confirmation email queued, the basket (and the shopper's session) deleted, and the
+//! stock taken, last, so that the
 //! products' rows, which every checkout of the same product needs, stay locked only for
 //! that and the commit. On PostgreSQL it is one statement; SQLite, whose statements write
 //! one table each, takes five.
 
 use diesel::pg::PgConnection;
 use diesel::prelude::*;
-use diesel::sql_types::{Array, BigInt, Integer, Text, Timestamp};
+use diesel::sql_types::{Array, BigInt, Binary, Integer, Nullable, Text, Timestamp};
 
 use super::NewOrder;
 use crate::db::models::basket::{self, BasketLine};
 use crate::db::models::outbox::{self, QueuedEmail};
 use crate::db::models::product::{self, Taken, PG_TAKE_STOCK};
+use crate::db::models::session;
 use crate::db::schema::orders;
 use crate::db::{dialect_sql, DbConnection, Prepared, QueryResult};
 use crate::domain::OrderStatus;
@@ -49,6 +51,7 @@ const WRITE_ORDER_SQL: &str = "WITH placed AS (\
              next_attempt_at, created_at) \
          VALUES ($1, $13, $14, $15, $16, 0, $17, $18)), \
      emptied AS (DELETE FROM baskets WHERE id = $19), \
+     ended AS (DELETE FROM sessions WHERE key_hash = $20), \
      wanted AS (SELECT * FROM unnest($9, $12) AS wanted (id, quantity)), ";
 
 fn in_one_statement(
@@ -89,7 +92,8 @@ fn in_one_statement(
         .bind::<Text, _>(email.state)
         .bind::<BigInt, _>(email.next_attempt_at)
         .bind::<Timestamp, _>(email.created_at)
-        .bind::<Text, _>(order.basket_id.as_str());
+        .bind::<Text, _>(order.basket_id.as_str())
+        .bind::<Nullable<Binary>, _>(order.ends_session);
     let taken = Prepared::new(query).load::<Taken>(pg)?;
     Ok(taken.into_iter().map(|taken| taken.id).collect())
 }
@@ -120,6 +124,9 @@ fn one_by_one(
     let to = customer.email.as_str();
     outbox::enqueue(conn, order_id, OrderStatus::Placed, to, order.now)?;
     basket::delete(conn, order.basket_id)?;
+    if let Some(key_hash) = order.ends_session {
+        session::delete(conn, key_hash)?;
+    }
     let wanted: Vec<(i64, i32)> = lines
         .iter()
         .map(|line| (line.product_id, line.quantity))
