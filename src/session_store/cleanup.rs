@@ -4,7 +4,7 @@
 use std::time::Duration as StdDuration;
 
 use crate::db::models::{admin, basket, session, unix_now};
-use crate::db::{Db, DbError};
+use crate::db::{Db, DbConnection, DbError, QueryResult};
 
 /// How many expired rows one statement deletes.
 pub const CLEAR_BATCH: i64 = 1_000;
@@ -24,34 +24,41 @@ pub struct Cleared {
 /// Deletes expired sessions and the baskets that died with them, and old failed logins, `batch` rows per
 /// statement, pausing `pause` between statements so that requests are served in between.
 pub async fn clear_expired(db: &Db, batch: i64, pause: StdDuration) -> Result<Cleared, DbError> {
-    let mut cleared = Cleared::default();
     let now = unix_now();
-    loop {
-        let removed = db
-            .run(move |conn| session::delete_expired_batch(conn, now, batch).map_err(DbError::from))
-            .await?;
-        cleared.sessions += removed;
-        if removed < batch as usize {
-            break;
-        }
-        actix_rt::time::sleep(pause).await;
-    }
-    loop {
-        let removed = db
-            .run(move |conn| basket::delete_expired_batch(conn, now, batch).map_err(DbError::from))
-            .await?;
-        cleared.baskets += removed;
-        if removed < batch as usize {
-            break;
-        }
-        actix_rt::time::sleep(pause).await;
-    }
+    let sessions = in_batches(db, batch, pause, session::delete_expired_batch, now).await?;
+    let baskets = in_batches(db, batch, pause, basket::delete_expired_batch, now).await?;
     // Failed logins older than the throttle's window count for nothing any more.
     let before = now - admin::THROTTLE_WINDOW_SECS;
-    cleared.login_failures = db
+    let login_failures = db
         .run(move |conn| admin::delete_failures_before(conn, before).map_err(DbError::from))
         .await?;
-    Ok(cleared)
+    Ok(Cleared {
+        sessions,
+        baskets,
+        login_failures,
+    })
+}
+
+/// Runs `delete(conn, now, batch)` until it deletes fewer than `batch` rows, pausing
+/// `pause` in between; returns how many rows it deleted.
+async fn in_batches(
+    db: &Db,
+    batch: i64,
+    pause: StdDuration,
+    delete: fn(&mut DbConnection, i64, i64) -> QueryResult<usize>,
+    now: i64,
+) -> Result<usize, DbError> {
+    let mut deleted = 0;
+    loop {
+        let removed = db
+            .run(move |conn| delete(conn, now, batch).map_err(DbError::from))
+            .await?;
+        deleted += removed;
+        if removed < batch as usize {
+            return Ok(deleted);
+        }
+        actix_rt::time::sleep(pause).await;
+    }
 }
 
 /// Runs [`clear_expired`] every `every`, for as long as the server runs.
