@@ -216,8 +216,10 @@ pub async fn note_visitor(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let session = TypedSession::from_session(req.get_session());
+    let basket = session.basket_id();
     let visitor = Visitor {
-        basket: session.basket(),
+        basket_count: basket.as_ref().map_or(Some(0), session_store::loaded_count),
+        basket,
         admin: session.admin().map(|admin| admin.username),
         csrf_token: None,
     };

@@ -25,7 +25,7 @@ use crate::db::models::{session, unix_now};
 use crate::db::{Db, DbError};
 
 pub use cleanup::{clear_expired, spawn_cleanup, Cleared, CLEAR_BATCH, CLEAR_PAUSE};
-pub use request::{loaded_basket, loaded_row, note_row_deleted, serving};
+pub use request::{loaded_basket, loaded_count, loaded_row, note_row_deleted, serving};
 
 type SessionState = HashMap<String, String>;
 

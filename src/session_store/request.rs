@@ -65,6 +65,22 @@ pub fn loaded_basket(id: &BasketId) -> Option<LoadedBasket> {
         .flatten()
 }
 
+/// How many items basket `id` holds, as this request's session load read it (see
+/// [`loaded_basket`]), without copying its lines.
+pub fn loaded_count(id: &BasketId) -> Option<i64> {
+    REQUEST
+        .try_with(|notes| {
+            notes
+                .basket
+                .borrow()
+                .as_ref()
+                .filter(|loaded| loaded.id == *id)
+                .map(LoadedBasket::item_count)
+        })
+        .ok()
+        .flatten()
+}
+
 /// The key hash of the session row this request loaded: for a change that ends the
 /// session in its own transaction (the order), which then calls [`note_row_deleted`].
 pub fn loaded_row() -> Option<Vec<u8>> {

@@ -6,14 +6,18 @@ use actix_web::HttpRequest;
 
 use super::errors::ErrorLayout;
 use super::state::AppState;
-use crate::db::models::basket::SessionBasket;
+use crate::db::models::basket;
 use crate::db::DbError;
+use crate::domain::BasketId;
 
 /// What the session said about the visitor, put in the request's extensions by the
 /// session layer (`session::note_visitor`) for the error pages, which run outside it.
 #[derive(Debug, Clone, Default)]
 pub struct Visitor {
-    pub basket: SessionBasket,
+    pub basket: Option<BasketId>,
+    /// The basket's count when known without a query: no basket, or one the session's
+    /// load read (a request that changes nothing).
+    pub basket_count: Option<i64>,
     pub admin: Option<String>,
     /// The session's CSRF token as the request left it (the admin header's logout form).
     pub csrf_token: Option<String>,
@@ -33,7 +37,11 @@ pub async fn error_layout(state: Option<&AppState>, req: &HttpRequest) -> ErrorL
     let csrf_token = visitor.admin.as_ref().and(visitor.csrf_token.clone());
     let basket_count = match admin_area {
         true => 0,
-        false => basket_count(state, visitor.basket).await,
+        false => match (visitor.basket_count, visitor.basket) {
+            (Some(count), _) => count,
+            (None, Some(basket)) => read_count(state, basket).await,
+            (None, None) => 0,
+        },
     };
     ErrorLayout {
         admin_area,
@@ -43,16 +51,13 @@ pub async fn error_layout(state: Option<&AppState>, req: &HttpRequest) -> ErrorL
     }
 }
 
-async fn basket_count(state: Option<&AppState>, basket: SessionBasket) -> i64 {
-    if let Some(count) = basket.known_count() {
-        return count;
-    }
+async fn read_count(state: Option<&AppState>, basket: BasketId) -> i64 {
     let Some(state) = state.filter(|state| state.db.is_available()) else {
         return 0;
     };
     state
         .db
-        .run(move |conn| Ok::<_, DbError>(basket.count(conn)?))
+        .run(move |conn| Ok::<_, DbError>(basket::item_count(conn, &basket)?))
         .await
         .unwrap_or_else(|error| {
             log::warn!("the error page's basket count failed: {error}");

@@ -21,10 +21,9 @@ impl LoadedBasket {
 }
 
 /// A session's basket, as far as the request knows it before asking the database.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub enum SessionBasket {
     /// The session holds no basket: it is empty, and nothing is read.
-    #[default]
     Empty,
     /// Read with the session, in the same statement.
     Loaded(LoadedBasket),
