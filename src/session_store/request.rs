@@ -52,30 +52,20 @@ pub async fn serving<F: Future>(read_basket: bool, request: F) -> (F::Output, bo
 /// not read them (a request that writes, a store without label keys, or a session row
 /// that does not name this basket yet), and the caller asks the database.
 pub fn loaded_basket(id: &BasketId) -> Option<LoadedBasket> {
-    REQUEST
-        .try_with(|notes| {
-            notes
-                .basket
-                .borrow()
-                .as_ref()
-                .filter(|loaded| loaded.id == *id)
-                .cloned()
-        })
-        .ok()
-        .flatten()
+    with_loaded(id, LoadedBasket::clone)
 }
 
 /// How many items basket `id` holds, as this request's session load read it (see
 /// [`loaded_basket`]), without copying its lines.
 pub fn loaded_count(id: &BasketId) -> Option<i64> {
+    with_loaded(id, LoadedBasket::item_count)
+}
+
+fn with_loaded<T>(id: &BasketId, read: impl FnOnce(&LoadedBasket) -> T) -> Option<T> {
     REQUEST
         .try_with(|notes| {
-            notes
-                .basket
-                .borrow()
-                .as_ref()
-                .filter(|loaded| loaded.id == *id)
-                .map(LoadedBasket::item_count)
+            let loaded = notes.basket.borrow();
+            loaded.as_ref().filter(|loaded| loaded.id == *id).map(read)
         })
         .ok()
         .flatten()
