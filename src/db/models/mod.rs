@@ -10,7 +10,30 @@ pub mod product_admin;
 pub mod secret;
 pub mod session;
 
+use diesel::sql_types::BigInt;
+use diesel::RunQueryDsl;
+
+use crate::db::{dialect_sql, DbConnection, QueryResult};
+
 /// Now, as Unix seconds: how expiry is stored.
 pub fn unix_now() -> i64 {
     chrono::Utc::now().timestamp()
+}
+
+/// Deletes at most `limit` rows of `table` whose `expires_at` is past `now`, chosen by
+/// their key column `key`, so that no statement holds locks for long.
+fn delete_expired_batch(
+    conn: &mut DbConnection,
+    (table, key): (&'static str, &'static str),
+    now: i64,
+    limit: i64,
+) -> QueryResult<usize> {
+    let sql = format!(
+        "DELETE FROM {table} WHERE {key} IN \
+         (SELECT {key} FROM {table} WHERE expires_at <= $1 LIMIT $2)"
+    );
+    diesel::sql_query(dialect_sql(conn, &sql))
+        .bind::<BigInt, _>(now)
+        .bind::<BigInt, _>(limit)
+        .execute(conn)
 }

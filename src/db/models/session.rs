@@ -181,12 +181,7 @@ pub fn delete(conn: &mut DbConnection, key_hash: &[u8]) -> QueryResult<usize> {
 
 /// Deletes at most `limit` expired sessions, so that no statement holds locks for long.
 pub fn delete_expired_batch(conn: &mut DbConnection, now: i64, limit: i64) -> QueryResult<usize> {
-    let sql = "DELETE FROM sessions WHERE key_hash IN \
-               (SELECT key_hash FROM sessions WHERE expires_at <= $1 LIMIT $2)";
-    diesel::sql_query(dialect_sql(conn, sql))
-        .bind::<BigInt, _>(now)
-        .bind::<BigInt, _>(limit)
-        .execute(conn)
+    super::delete_expired_batch(conn, ("sessions", "key_hash"), now, limit)
 }
 
 pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {

@@ -281,10 +281,5 @@ pub fn delete(conn: &mut DbConnection, basket: &BasketId) -> QueryResult<()> {
 
 /// Deletes at most `limit` expired baskets (their lines go with them).
 pub fn delete_expired_batch(conn: &mut DbConnection, now: i64, limit: i64) -> QueryResult<usize> {
-    let sql = "DELETE FROM baskets WHERE id IN \
-               (SELECT id FROM baskets WHERE expires_at <= $1 LIMIT $2)";
-    diesel::sql_query(dialect_sql(conn, sql))
-        .bind::<BigInt, _>(now)
-        .bind::<BigInt, _>(limit)
-        .execute(conn)
+    super::delete_expired_batch(conn, ("baskets", "id"), now, limit)
 }
