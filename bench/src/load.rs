@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use tokio::task::JoinHandle;
 
 use crate::http::Connection;
+use crate::pacer::Pacer;
 use crate::scenario::{step, Context, Scenario};
 use crate::stats::Stats;
 
@@ -76,7 +77,8 @@ impl Load {
     }
 
     /// Connection `c` makes steps `c`, `c + C`, `c + 2C`, … each due `C / rate` seconds
-    /// after the last, the connections offset evenly, until the time is up. A step not
+    /// after the last, the connections offset evenly, until the time is up; each step
+    /// is sent when due ([`Pacer`]), or as soon as the connection's last one is answered. A step not
     /// begun `GRACE` after the end counts as an error, as late as it was by then.
     fn open(
         &self,
@@ -95,6 +97,7 @@ impl Load {
             let mut connection = Connection::new(&self.addr);
             let mut due = started + interval.mul_f64(c as f64 / connections as f64);
             tasks.push(tokio::spawn(async move {
+                let pacer = Pacer::new();
                 let mut stats = Stats::new();
                 let mut k = c;
                 while due < end {
@@ -102,7 +105,8 @@ impl Load {
                         let late = (end + GRACE).saturating_duration_since(due);
                         stats.record_latency(late, Err("not sent: too late".to_owned()));
                     } else {
-                        tokio::time::sleep_until(due.into()).await;
+                        pacer.until(due).await;
+                        stats.record_sent_late(due.elapsed());
                         if !step(scenario, &mut connection, &context, k, due, &mut stats).await {
                             break;
                         }

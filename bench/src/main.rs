@@ -8,6 +8,7 @@
 mod http;
 mod load;
 mod lost_adds;
+mod pacer;
 mod report;
 mod scenario;
 mod shopper;

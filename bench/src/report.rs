@@ -30,9 +30,10 @@ impl Runs {
     }
 }
 
-/// One run's line, printed as the run ends.
+/// One run's line, printed as the run ends; in the open loop, with how late the steps
+/// were sent (p50 and p99), which the latencies include.
 pub fn run_line(scenario: Scenario, run: usize, of: usize, stats: &Stats) -> String {
-    format!(
+    let mut line = format!(
         "  {:<32} run {run}/{of}: {:>7.0} req/s  p50 {:.2}  p99 {:.2}  p99.9 {:.2}  max {:.2} ms  {} errors",
         scenario.title(),
         stats.rate(),
@@ -40,8 +41,18 @@ pub fn run_line(scenario: Scenario, run: usize, of: usize, stats: &Stats) -> Str
         stats.ms(0.99),
         stats.ms(0.999),
         stats.max_ms(),
-        stats.error_count()
-    )
+        stats.error_count(),
+    );
+    let late = &stats.sent_late;
+    if !late.is_empty() {
+        let _ = write!(
+            line,
+            "  (sent late: p50 {:.2}, p99 {:.2} ms)",
+            late.value_at_quantile(0.5) as f64 / 1000.0,
+            late.value_at_quantile(0.99) as f64 / 1000.0
+        );
+    }
+    line
 }
 
 /// The table: a row a scenario, from its worst run by p99, with the max over all runs

@@ -14,6 +14,9 @@ pub struct Stats {
     /// Failed requests by what went wrong ("400 Bad Request", "timeout", …).
     pub errors: BTreeMap<String, u64>,
     pub histogram: Histogram<u64>,
+    /// The open loop: how long after it was due each step was sent (the generator's own
+    /// lateness, or a connection still waiting for its last answer), in microseconds.
+    pub sent_late: Histogram<u64>,
     pub elapsed: Duration,
 }
 
@@ -23,6 +26,8 @@ impl Stats {
             requests: 0,
             errors: BTreeMap::new(),
             histogram: Histogram::new_with_bounds(1, LONGEST_MICROS, 3)
+                .unwrap_or_else(|_| unreachable!("valid bounds")),
+            sent_late: Histogram::new_with_bounds(1, LONGEST_MICROS, 3)
                 .unwrap_or_else(|_| unreachable!("valid bounds")),
             elapsed: Duration::ZERO,
         }
@@ -42,12 +47,18 @@ impl Stats {
         }
     }
 
+    pub fn record_sent_late(&mut self, late: Duration) {
+        let micros = u64::try_from(late.as_micros()).unwrap_or(u64::MAX);
+        let _ = self.sent_late.record(micros.clamp(1, LONGEST_MICROS));
+    }
+
     pub fn merge(&mut self, other: &Stats) {
         self.requests += other.requests;
         for (kind, count) in &other.errors {
             *self.errors.entry(kind.clone()).or_default() += count;
         }
         let _ = self.histogram.add(&other.histogram);
+        let _ = self.sent_late.add(&other.sent_late);
     }
 
     pub fn error_count(&self) -> u64 {
