@@ -77,9 +77,10 @@ impl Load {
     }
 
     /// Connection `c` makes steps `c`, `c + C`, `c + 2C`, … each due `C / rate` seconds
-    /// after the last, the connections offset evenly, until the time is up; each step
-    /// is sent when due ([`Pacer`]), or as soon as the connection's last one is answered. A step not
-    /// begun `GRACE` after the end counts as an error, as late as it was by then.
+    /// after the last, the connections offset evenly, until the time is up; each step is
+    /// sent when due ([`Pacer`]), or when the connection's last one is answered if that is
+    /// later. A step not begun `GRACE` after the end counts as an error, as late as it was
+    /// by then.
     fn open(
         &self,
         scenario: Scenario,

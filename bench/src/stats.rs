@@ -39,8 +39,7 @@ impl Stats {
     }
 
     pub fn record_latency(&mut self, latency: Duration, outcome: Result<(), String>) {
-        let micros = u64::try_from(latency.as_micros()).unwrap_or(u64::MAX);
-        let _ = self.histogram.record(micros.clamp(1, LONGEST_MICROS));
+        let _ = self.histogram.record(micros(latency));
         self.requests += 1;
         if let Err(kind) = outcome {
             *self.errors.entry(kind).or_default() += 1;
@@ -48,8 +47,7 @@ impl Stats {
     }
 
     pub fn record_sent_late(&mut self, late: Duration) {
-        let micros = u64::try_from(late.as_micros()).unwrap_or(u64::MAX);
-        let _ = self.sent_late.record(micros.clamp(1, LONGEST_MICROS));
+        let _ = self.sent_late.record(micros(late));
     }
 
     pub fn merge(&mut self, other: &Stats) {
@@ -77,4 +75,11 @@ impl Stats {
     pub fn max_ms(&self) -> f64 {
         self.histogram.max() as f64 / 1000.0
     }
+}
+
+/// A duration in whole microseconds, within what the histograms hold.
+fn micros(duration: Duration) -> u64 {
+    u64::try_from(duration.as_micros())
+        .unwrap_or(u64::MAX)
+        .clamp(1, LONGEST_MICROS)
 }
