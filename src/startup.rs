@@ -20,7 +20,7 @@ use crate::mail::{spawn_sender, Sender};
 use crate::session_store::spawn_cleanup;
 use crate::web::access_log::access_log;
 use crate::web::headers::{cache_control, security_headers};
-use crate::web::{error_pages, password_check_permits, AppState, SharedHtml};
+use crate::web::{error_pages, text_input, AppState, SharedHtml};
 use crate::{auth, routes, seed, session, templates};
 
 /// Connects, migrates, resolves the cookie key and loads the demo catalogue and the
@@ -56,8 +56,7 @@ pub fn prepare(settings: Settings) -> anyhow::Result<AppState> {
         cookie_key,
         templates: templates::load()?,
         catalogue,
-        password_checks: Arc::new(tokio::sync::Semaphore::new(password_check_permits())),
-        password_worker: auth::IdleWorker::start()?,
+        password_checks: auth::PasswordChecks::start(auth::permits_for_this_machine())?,
         shared_html: SharedHtml::default(),
         settings,
     })
@@ -120,6 +119,7 @@ impl Application {
                     &state.cookie_key,
                     &state.settings,
                 ))
+                .wrap(from_fn(text_input::refuse_in_address))
                 .wrap(from_fn(error_pages))
                 .wrap(from_fn(cache_control))
                 .wrap(security_headers())

@@ -27,4 +27,5 @@ mod api {
     mod session_middleware;
     mod session_store;
     mod shop;
+    mod text_input;
 }

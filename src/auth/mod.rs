@@ -7,8 +7,10 @@ use argon2::Argon2;
 use crate::db::models::{admin, unix_now};
 use crate::db::Db;
 
+mod checks;
 mod idle_worker;
 
+pub use checks::{permits_for_this_machine, CheckError, PasswordChecks};
 pub use idle_worker::{IdleWorker, WorkerGone};
 
 /// Failed logins allowed for one username within [`THROTTLE_WINDOW_SECS`]; the next
@@ -17,9 +19,8 @@ pub const MAX_FAILURES: i64 = 5;
 pub use crate::db::models::admin::THROTTLE_WINDOW_SECS;
 
 /// A failed login is answered no sooner than this after it arrived, whether or not its
-/// username exists: so an unknown username, whose password is never checked, cannot be
-/// told from a wrong password by the time the answer takes, and a flood of logins with
-/// made-up usernames costs no hashing. Far longer than a password check takes.
+/// username exists (both take the same path through [`PasswordChecks`]): the answer's
+/// time then hides how long the check itself took. Far longer than a check takes.
 pub const FAILED_LOGIN_DELAY: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// The shortest password `create-admin` accepts.
@@ -138,25 +139,23 @@ pub async fn find_admin(db: &Db, claim: &Claim) -> anyhow::Result<Option<admin::
         .await
 }
 
-/// Checks the password of a claimed attempt on the admin it names. Its claim stays as a
-/// failure unless the password is right, when the username's failures are forgotten.
-/// Argon2 runs on the idle-priority thread, holding no connection meanwhile. (An attempt
-/// that names no admin is not checked at all: the login answers every failure after the
-/// same delay instead, so that both look alike from outside.)
+/// Checks the password of a claimed attempt on the admin it names, if any: an attempt
+/// naming no admin takes the same path through the checks' queue, against a stand-in
+/// hash, and fails. Its claim stays as a failure unless the password is right, when the
+/// username's failures are forgotten. Argon2 runs on the idle-priority thread, holding
+/// no connection meanwhile.
 pub async fn check_password(
     db: &Db,
-    worker: &IdleWorker,
+    checks: &PasswordChecks,
     claim: Claim,
-    found: admin::Admin,
+    found: Option<admin::Admin>,
     password: String,
-) -> anyhow::Result<LoginOutcome> {
-    let hash = found.password_hash.clone();
-    let verified = worker
-        .run(move || verify_password(&password, &hash))
-        .await?;
-    if !verified {
+) -> Result<LoginOutcome, LoginError> {
+    let hash = found.as_ref().map(|admin| admin.password_hash.clone());
+    let verified = checks.verify(password, hash).await?;
+    let Some(found) = found.filter(|_| verified) else {
         return Ok(LoginOutcome::WrongCredentials);
-    }
+    };
     let username = claim.username;
     db.run(move |conn| {
         let since = unix_now() - THROTTLE_WINDOW_SECS;
@@ -167,6 +166,15 @@ pub async fn check_password(
         admin_id: found.id,
         username: found.username,
     })
+}
+
+/// Why a login could not be decided.
+#[derive(Debug, thiserror::Error)]
+pub enum LoginError {
+    #[error(transparent)]
+    Check(#[from] CheckError),
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
 }
 
 #[cfg(test)]

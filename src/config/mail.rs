@@ -31,10 +31,14 @@ pub struct SenderTuning {
     pub backoff_max: Duration,
     /// After this many failed attempts an email is marked failed.
     pub max_attempts: i32,
-    /// How long one SMTP command may take to answer.
+    /// How long connecting to the SMTP server may take.
     pub smtp_timeout: Duration,
-    /// How long a claimed email is left to its sender (well over a whole SMTP exchange)
-    /// before another sender may take it: the resend delay after a crash mid-send.
+    /// How long one whole delivery may take, from connecting to the server's last answer:
+    /// a server that accepts the connection and then says nothing is given up on after
+    /// this, and the attempt counts as failed.
+    pub send_timeout: Duration,
+    /// How long a claimed email is left to its sender (well over `send_timeout`) before
+    /// another sender may take it: the resend delay after a crash mid-send.
     pub lease: Duration,
 }
 
@@ -46,6 +50,7 @@ impl Default for SenderTuning {
             backoff_max: Duration::from_secs(3600),
             max_attempts: 8,
             smtp_timeout: Duration::from_secs(30),
+            send_timeout: Duration::from_secs(60),
             lease: Duration::from_secs(300),
         }
     }

@@ -279,4 +279,22 @@ mod tests {
         let url = DatabaseUrl::parse("postgres://shop:hunter2@db:5432/trolley").expect("valid");
         assert!(!format!("{url:?}").contains("hunter2"));
     }
+
+    #[test]
+    fn a_malformed_postgres_url_is_refused_without_quoting_its_password() {
+        for url in [
+            "postgres://shop:S3cret Pw4@db/trolley",
+            "postgres://shop:S3c%zzPw6@db/trolley",
+            "postgres://shop:S3cret%@db/trolley",
+            "postgres://shop:S3c%00ret@db/trolley",
+            "postgresql://shop:S3c\tret@db/trolley",
+            "postgres://shop:S3c\u{7f}ret@db/trolley",
+        ] {
+            let error = settings(&[("DATABASE_URL", url)]).expect_err(url);
+            assert_eq!(error.variable, "DATABASE_URL");
+            assert!(!error.reason.contains("S3c"), "{}", error.reason);
+        }
+        let fine = "postgres://shop:S3cret%20Pw%25@db:5432/trolley";
+        assert!(settings(&[("DATABASE_URL", fine)]).is_ok());
+    }
 }

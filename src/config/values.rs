@@ -19,6 +19,7 @@ impl DatabaseUrl {
     pub fn parse(url: &str) -> Result<Self, ConfigError> {
         let bad = |why: &str| ConfigError::new("DATABASE_URL", why);
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            check_postgres_url(url).map_err(bad)?;
             Ok(Self::Postgres(url.to_owned()))
         } else if let Some(path) = url.strip_prefix("sqlite://") {
             if path.is_empty() || path == ":memory:" {
@@ -38,6 +39,26 @@ impl DatabaseUrl {
             Self::Sqlite(_) => "SQLite",
         }
     }
+}
+
+/// Refuses, before any library sees it, what libpq would refuse in an error message that
+/// quotes the offending part of the URL, password included. The reason never quotes the
+/// URL.
+fn check_postgres_url(url: &str) -> Result<(), &'static str> {
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err("has a space or a control character: percent-encode it (a space is %20)");
+    }
+    let bytes = url.as_bytes();
+    for (at, _) in url.match_indices('%') {
+        let escape = bytes.get(at + 1..at + 3);
+        if !escape.is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit)) {
+            return Err("has a % that does not start a %XX escape (write % itself as %25)");
+        }
+        if escape == Some(b"00") {
+            return Err("has %00, which PostgreSQL refuses");
+        }
+    }
+    Ok(())
 }
 
 impl fmt::Debug for DatabaseUrl {

@@ -125,6 +125,7 @@ diesel::table! {
         next_attempt_at -> BigInt,
         created_at -> Timestamp,
         sent_at -> Nullable<Timestamp>,
+        claimed_at -> Nullable<BigInt>,
     }
 }
 

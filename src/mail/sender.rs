@@ -116,8 +116,10 @@ async fn send_one(sender: &Sender, row: OutboxEmail) -> Result<Outcome, DbError>
         Ok(message) => message,
         Err(error) => return record_failure(sender, &row, error.to_string(), false).await,
     };
-    match sender.transport.send(message).await {
-        Ok(_) => {
+    let limit = sender.mail.sender.send_timeout;
+    let sent = actix_rt::time::timeout(limit, sender.transport.send(message)).await;
+    match sent {
+        Ok(Ok(_)) => {
             let (id, now) = (row.id, Utc::now().naive_utc());
             sender
                 .db
@@ -125,7 +127,14 @@ async fn send_one(sender: &Sender, row: OutboxEmail) -> Result<Outcome, DbError>
                 .await?;
             Ok(Outcome::Sent)
         }
-        Err(error) => record_failure(sender, &row, error.to_string(), true).await,
+        Ok(Err(error)) => record_failure(sender, &row, error.to_string(), true).await,
+        Err(_) => {
+            let error = format!(
+                "Timed out: the SMTP server did not finish the delivery within {} s",
+                limit.as_secs_f64()
+            );
+            record_failure(sender, &row, error, true).await
+        }
     }
 }
 
@@ -150,17 +159,25 @@ async fn record_failure(
             .timestamp_millis()
             .saturating_add(millis(tuning.backoff(row.attempts)))
     });
-    let (id, to) = (row.id, row.to_address.clone());
+    // The log names the email, never its address: the admin's emails page has that.
+    let id = row.id;
     match retry_at {
-        Some(_) => log::info!("email {id} to {to:?} not sent, will retry: {error}"),
-        None => log::warn!("email {id} to {to:?} failed for good: {error}"),
+        Some(_) => log::info!("email {id} not sent, will retry: {error}"),
+        None => log::warn!("email {id} failed for good: {error}"),
     }
-    sender
+    let Some(claimed_at) = row.claimed_at else {
+        return Ok(Outcome::Retrying);
+    };
+    let held = sender
         .db
         .run(move |conn| {
-            outbox::mark_attempt_failed(conn, id, &error, retry_at).map_err(DbError::from)
+            outbox::mark_attempt_failed(conn, id, claimed_at, &error, retry_at)
+                .map_err(DbError::from)
         })
         .await?;
+    if !held {
+        log::warn!("email {id}: this attempt outlived its lease; another sender has it now");
+    }
     Ok(if retry_at.is_some() {
         Outcome::Retrying
     } else {

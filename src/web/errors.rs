@@ -21,6 +21,9 @@ pub enum AppError {
     Forbidden,
     #[error("We could not find that page.")]
     NotFound,
+    /// A form field holds what no field accepts (a control character); the message names it.
+    #[error("{0}")]
+    Unprocessable(String),
     /// The request is valid but cannot be done now (stock, state); the message says why.
     #[error("{0}")]
     Conflict(String),
@@ -125,6 +128,7 @@ impl ResponseError for AppError {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::Csrf | Self::Forbidden => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
+            Self::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,

@@ -20,6 +20,7 @@ use serde::Deserialize;
 use super::csrf::{self, CSRF_FIELD};
 use super::errors::AppError;
 use super::state::AppState;
+use super::text_input::has_control_character;
 
 /// The largest form body accepted; larger ones are answered 413.
 pub const MAX_FORM_BYTES: usize = 16 * 1024;
@@ -35,6 +36,17 @@ impl FormData {
             let mut parts = pair.splitn(2, |&b| b == b'=');
             let name = decode(parts.next().unwrap_or_default())?;
             let value = decode(parts.next().unwrap_or_default())?;
+            if has_control_character(&name, false) {
+                return Err(AppError::Unprocessable(
+                    "A field's name has a control character in it, which is not accepted.".into(),
+                ));
+            }
+            if has_control_character(&value, true) {
+                return Err(AppError::Unprocessable(format!(
+                    "The field {name} has a control character (such as a NUL byte) in it, \
+                     which is not accepted."
+                )));
+            }
             if fields.iter().any(|(existing, _)| *existing == name) {
                 return Err(AppError::BadRequest(format!(
                     "The field {name} was sent twice."
@@ -223,6 +235,15 @@ mod tests {
         assert!(FormData::parse(b"name=%FF").is_err());
         assert!(FormData::parse(b"name=\xff").is_err());
         assert!(FormData::parse(b"a=1&a=2").is_err());
+    }
+
+    #[test]
+    fn refuses_control_characters_but_keeps_line_breaks() {
+        assert!(FormData::parse(b"name=a%00b").is_err());
+        assert!(FormData::parse(b"na%00me=ab").is_err());
+        assert!(FormData::parse(b"name=a%1Bb").is_err());
+        let form = FormData::parse(b"address=1+High+St%0D%0ALeeds%09LS1").expect("valid");
+        assert_eq!(form.get("address"), Some("1 High St\r\nLeeds\tLS1"));
     }
 
     #[test]

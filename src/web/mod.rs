@@ -11,6 +11,7 @@ pub mod form;
 pub mod headers;
 mod shared_html;
 mod state;
+pub mod text_input;
 mod visitor;
 
 pub use error_pages::error_pages;
@@ -18,5 +19,5 @@ pub use errors::{AppError, PlainAnswer};
 pub use flash::{see_other, Flash};
 pub use form::{Form, NoFields, UncheckedForm, MAX_FORM_BYTES};
 pub use shared_html::SharedHtml;
-pub use state::{password_check_permits, AppState, PageNotice};
+pub use state::{AppState, PageNotice};
 pub use visitor::Visitor;

@@ -41,18 +41,12 @@ pub struct AppState {
     pub cookie_key: Key,
     pub templates: tera::Tera,
     pub catalogue: Arc<CatalogueCache>,
-    /// How many password checks (Argon2) may run at once on this instance: a flood of
-    /// logins waits here, and shoppers' pages keep the other cores.
-    pub password_checks: Arc<tokio::sync::Semaphore>,
-    /// Where password checks run: a thread at the lowest scheduling priority.
-    pub password_worker: crate::auth::IdleWorker,
+    /// Password checks (Argon2): bounded on this instance, on a thread at the lowest
+    /// scheduling priority, so that a flood of logins waits and shoppers' pages keep the
+    /// other cores.
+    pub password_checks: crate::auth::PasswordChecks,
     /// The stand-ins parts of pages shared by every visitor are drawn with.
     pub shared_html: SharedHtml,
-}
-
-/// The bound on concurrent password checks: half the cores, at least one.
-pub fn password_check_permits() -> usize {
-    std::thread::available_parallelism().map_or(1, |cores| (usize::from(cores) / 2).max(1))
 }
 
 impl AppState {

@@ -291,3 +291,38 @@ async fn a_price_change_never_changes_past_orders() {
     assert!(receipt.body.contains("£9.50"));
     assert!(!receipt.body.contains("£99.00"));
 }
+
+/// The limit's rule: an admin's increase may not pass 1,000,000; a cancellation puts back
+/// exactly what its order took, even past it; a decrease is then still allowed.
+#[actix_web::test]
+async fn a_cancellation_may_pass_the_stock_limit_and_the_stock_can_still_be_lowered() {
+    let (app, admin) = app_and_admin().await;
+    app.buy(MUG, 5, "Ada", "ada@example.com").await;
+    app.set_stock(MUG, 1_000_000);
+    let order = app.scalar("SELECT id AS n FROM orders");
+
+    let cancelled = admin
+        .submit(
+            &format!("/admin/orders/{order}/status"),
+            &[("status", "cancelled")],
+        )
+        .await;
+    assert_eq!(cancelled.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.stock_of(MUG), 1_000_005, "every unit put back");
+
+    let stock = format!("/admin/products/{MUG}/stock");
+    let lowered = admin.submit(&stock, &[("change", "-1")]).await;
+    assert_eq!(lowered.status, StatusCode::SEE_OTHER, "{}", lowered.body);
+    assert_eq!(app.stock_of(MUG), 1_000_004);
+
+    let raised = admin.submit(&stock, &[("change", "+1")]).await;
+    assert_eq!(raised.status, StatusCode::CONFLICT);
+    assert!(raised.body.contains("above 1000000"), "{}", raised.body);
+    assert_eq!(app.stock_of(MUG), 1_000_004, "nothing changed");
+    let below = admin.submit(&stock, &[("change", "-1000000")]).await;
+    assert_eq!(below.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.stock_of(MUG), 4);
+    let under_zero = admin.submit(&stock, &[("change", "-5")]).await;
+    assert_eq!(under_zero.status, StatusCode::CONFLICT);
+    assert!(under_zero.body.contains("below 0"));
+}

@@ -143,3 +143,23 @@ async fn a_basket_line_taken_off_sale_shows_as_unavailable_and_checkout_is_409()
     );
     assert_eq!(app.stock_of(TEAPOT), 11);
 }
+
+#[actix_web::test]
+async fn a_search_of_several_pages_links_each_page_keeping_the_query() {
+    let app = spawn_uncached_app().await;
+    app.insert_products(30); // "Extra item 001" to "Extra item 030": pages of 24 and 6
+
+    let browser = app.browser();
+    let first = browser.get("/?q=extra%20item").await;
+
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+    assert_eq!(add_forms(&first.body), 24);
+    let next = "/?q=extra%20item&amp;page=2";
+    assert!(first.body.contains(next), "a next link keeping q");
+
+    let second = browser.get("/?q=extra%20item&page=2").await;
+    assert_eq!(second.status, StatusCode::OK, "{}", second.body);
+    assert_eq!(add_forms(&second.body), 6);
+    assert!(second.body.contains("/?q=extra%20item&amp;page=1"));
+    assert!(!second.body.contains("rel=\"next\""));
+}

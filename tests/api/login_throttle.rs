@@ -190,3 +190,48 @@ async fn a_flood_of_failed_logins_keeps_shopper_pages_within_twice_their_p99() {
     );
     assert!(flooded <= 2 * quiet, "{flooded} µs > 2 × {quiet} µs");
 }
+
+/// With password checks queueing, a login naming no admin waits in the same queue as the
+/// real ones: it is answered after the wrong logins for real names that came before it,
+/// not after a fixed delay that would tell it apart.
+#[actix_web::test]
+async fn a_username_with_no_admin_waits_its_turn_behind_real_ones() {
+    let app = spawn_app().await;
+    let names: Vec<String> = (0..6).map(|i| format!("admin{i}")).collect();
+    for name in &names {
+        app.create_admin(name, ADMIN_PASSWORD);
+    }
+    let forms = login_forms(&app, 31).await;
+    let answered = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let (unknown_form, real_forms) = forms.split_last().expect("31 forms");
+
+    let real = futures::future::join_all(real_forms.iter().enumerate().map(
+        |(i, (browser, token))| {
+            let (answered, name) = (answered.clone(), names[i % names.len()].clone());
+            async move {
+                let status = post_login(browser, token, &name, "wrong password").await;
+                answered.fetch_add(1, Ordering::SeqCst);
+                status
+            }
+        },
+    ));
+    let unknown = async {
+        actix_web::rt::time::sleep(Duration::from_millis(500)).await;
+        let status = post_login(&unknown_form.0, &unknown_form.1, "nobody", "wrong").await;
+        (status, answered.load(Ordering::SeqCst))
+    };
+    let (real, (unknown_status, answered_before)) = futures::join!(real, unknown);
+
+    assert!(
+        real.iter().all(|s| [StatusCode::UNAUTHORIZED, StatusCode::SERVICE_UNAVAILABLE].contains(s)),
+        "{real:?}"
+    );
+    assert!(
+        [StatusCode::UNAUTHORIZED, StatusCode::SERVICE_UNAVAILABLE].contains(&unknown_status),
+        "{unknown_status}"
+    );
+    assert!(
+        answered_before >= 25,
+        "the unknown name was answered after only {answered_before} of the 30 real ones"
+    );
+}

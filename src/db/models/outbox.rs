@@ -25,11 +25,22 @@ pub struct OutboxEmail {
     pub next_attempt_at: i64,
     pub created_at: NaiveDateTime,
     pub sent_at: Option<NaiveDateTime>,
+    /// When the sender holding it began this attempt (Unix milliseconds); `None` while
+    /// no sender holds it.
+    pub claimed_at: Option<i64>,
 }
 
 impl OutboxEmail {
     pub fn email(&self) -> OrderEmail {
         OrderEmail::new(OrderNumber::from_id(self.order_id), self.kind)
+    }
+
+    /// How long a sender has been sending it, at `now_ms`: `Some` while it is queued, a
+    /// sender holds it, and that sender's lease (which ends at `next_attempt_at`) runs.
+    pub fn sending_for_ms(&self, now_ms: i64) -> Option<i64> {
+        let claimed_at = self.claimed_at?;
+        (self.state == EmailState::Queued && now_ms < self.next_attempt_at)
+            .then(|| now_ms.saturating_sub(claimed_at).max(0))
     }
 }
 
@@ -129,6 +140,7 @@ pub fn claim_due(
             .set((
                 outbox::attempts.eq(outbox::attempts + 1),
                 outbox::next_attempt_at.eq(now_ms.saturating_add(lease_ms)),
+                outbox::claimed_at.eq(now_ms),
             ))
             .execute(conn)?;
         outbox::table
@@ -145,34 +157,44 @@ pub fn mark_sent(conn: &mut DbConnection, id: i64, now: NaiveDateTime) -> QueryR
             outbox::state.eq(EmailState::Sent.as_str()),
             outbox::sent_at.eq(now),
             outbox::last_error.eq(None::<String>),
+            outbox::claimed_at.eq(None::<i64>),
         ))
         .execute(conn)?;
     Ok(())
 }
 
-/// Records a failed attempt: queued again from `retry_at_ms`, or failed for good when
-/// there is none.
+/// Records the failed attempt that began at `claimed_at`: queued again from
+/// `retry_at_ms`, or failed for good when there is none. Only the claim's holder records
+/// it: a sender whose lease ran out, and whose email another sender has claimed since,
+/// changes nothing (false).
 pub fn mark_attempt_failed(
     conn: &mut DbConnection,
     id: i64,
+    claimed_at: i64,
     error: &str,
     retry_at_ms: Option<i64>,
-) -> QueryResult<()> {
+) -> QueryResult<bool> {
     let target = outbox::table
         .find(id)
-        .filter(outbox::state.eq(EmailState::Queued.as_str()));
-    match retry_at_ms {
+        .filter(outbox::state.eq(EmailState::Queued.as_str()))
+        .filter(outbox::claimed_at.eq(claimed_at));
+    let updated = match retry_at_ms {
         Some(at) => diesel::update(target)
-            .set((outbox::last_error.eq(error), outbox::next_attempt_at.eq(at)))
+            .set((
+                outbox::last_error.eq(error),
+                outbox::next_attempt_at.eq(at),
+                outbox::claimed_at.eq(None::<i64>),
+            ))
             .execute(conn)?,
         None => diesel::update(target)
             .set((
                 outbox::last_error.eq(error),
                 outbox::state.eq(EmailState::Failed.as_str()),
+                outbox::claimed_at.eq(None::<i64>),
             ))
             .execute(conn)?,
     };
-    Ok(())
+    Ok(updated == 1)
 }
 
 /// Queues a failed email again with a fresh count of attempts. False if there is no
@@ -187,6 +209,7 @@ pub fn retry(conn: &mut DbConnection, id: i64, now_ms: i64) -> QueryResult<bool>
         outbox::state.eq(EmailState::Queued.as_str()),
         outbox::attempts.eq(0),
         outbox::next_attempt_at.eq(now_ms),
+        outbox::claimed_at.eq(None::<i64>),
     ))
     .execute(conn)?;
     Ok(updated == 1)

@@ -186,7 +186,8 @@ pub enum StockOutcome {
     Changed {
         stock: i32,
     },
-    /// The stock would leave 0..=1,000,000 (it is `stock` now); nothing changed.
+    /// The stock would go below 0, or an increase would take it above [`MAX_STOCK`] (it
+    /// is `stock` now); nothing changed.
     OutOfRange {
         stock: i32,
     },
@@ -195,6 +196,11 @@ pub enum StockOutcome {
 
 /// Adds `change` to the stock in one conditional statement, so that a sale made while
 /// the form was open is kept, and the stock never goes below 0.
+///
+/// The rule for the limit: an admin's increase may not take the stock above
+/// [`MAX_STOCK`], while a decrease is always allowed (down to 0). A cancellation puts
+/// back exactly what its order took, even past the limit (those units are on the
+/// shelf), and the stock can then still be lowered.
 pub fn change_stock(
     conn: &mut DbConnection,
     id: i64,
@@ -208,7 +214,8 @@ pub fn change_stock(
         stock: i32,
     }
     let sql = "UPDATE products SET stock = stock + $1 \
-               WHERE id = $2 AND stock + $1 >= 0 AND stock + $1 <= $3 RETURNING stock";
+               WHERE id = $2 AND stock + $1 >= 0 AND ($1 < 0 OR stock + $1 <= $3) \
+               RETURNING stock";
     write_transaction(conn, |conn| {
         let query = diesel::sql_query(dialect_sql(conn, sql))
             .bind::<Integer, _>(change.get())

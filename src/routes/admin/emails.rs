@@ -27,6 +27,8 @@ struct EmailView {
     to: String,
     subject: String,
     state: &'static str,
+    /// While a sender is delivering it: for how long, in words (`1 min 5 s`).
+    sending_for: Option<String>,
     attempts: i32,
     last_error: Option<String>,
     created_at: String,
@@ -34,12 +36,18 @@ struct EmailView {
 }
 
 impl EmailView {
-    fn new(row: OutboxEmail, zone: chrono_tz::Tz) -> Self {
+    fn new(row: OutboxEmail, zone: chrono_tz::Tz, now_ms: i64) -> Self {
+        let sending_for = row.sending_for_ms(now_ms);
         Self {
             id: row.id,
             number: row.email().number.to_string(),
             order_id: row.order_id,
-            state: row.state.as_str(),
+            state: if sending_for.is_some() {
+                "sending"
+            } else {
+                row.state.as_str()
+            },
+            sending_for: sending_for.map(spoken_duration),
             attempts: row.attempts,
             created_at: shown_time(row.created_at, zone),
             sent_at: row.sent_at.map(|at| shown_time(at, zone)),
@@ -47,6 +55,17 @@ impl EmailView {
             subject: row.subject,
             last_error: row.last_error,
         }
+    }
+}
+
+/// A duration in milliseconds as a person says it: `45 s`, `6 min 24 s`, `2 h 5 min`.
+fn spoken_duration(ms: i64) -> String {
+    let seconds = ms.max(0) / 1000;
+    let (hours, minutes, seconds) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
+    match (hours, minutes) {
+        (0, 0) => format!("{seconds} s"),
+        (0, _) => format!("{minutes} min {seconds} s"),
+        _ => format!("{hours} h {minutes} min"),
     }
 }
 
@@ -66,9 +85,10 @@ pub async fn list(
         })
         .await?;
     let pages = ((count + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    let now_ms = Utc::now().timestamp_millis();
     let emails: Vec<EmailView> = rows
         .into_iter()
-        .map(|row| EmailView::new(row, state.settings.timezone))
+        .map(|row| EmailView::new(row, state.settings.timezone, now_ms))
         .collect();
     let mut context = tera::Context::new();
     context.insert("admin", &admin.username);
@@ -113,4 +133,17 @@ pub async fn retry(
         "/admin/emails",
         &Flash::info(format!("Email {id} is queued again.")),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::spoken_duration;
+
+    #[test]
+    fn durations_are_spoken_in_the_largest_units_that_matter() {
+        assert_eq!(spoken_duration(-5), "0 s");
+        assert_eq!(spoken_duration(45_900), "45 s");
+        assert_eq!(spoken_duration(384_000), "6 min 24 s");
+        assert_eq!(spoken_duration(7_500_000), "2 h 5 min");
+    }
 }

@@ -1,6 +1,6 @@
 //! GET/POST /admin/login and POST /admin/logout.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -43,12 +43,6 @@ pub struct LoginFields {
     username: String,
     password: String,
 }
-
-/// How long a login waits for its turn to check a password before it is answered 503.
-const PASSWORD_CHECK_WAIT: Duration = Duration::from_secs(10);
-
-/// How many times as long as a password check its permit rests afterwards.
-const PERMIT_REST: u32 = 3;
 
 pub async fn submit(
     req: HttpRequest,
@@ -101,40 +95,23 @@ pub async fn submit(
     }
 }
 
-/// Checks the password of the admin the attempt names (none named: a failure, with no
-/// hashing) on the idle-priority thread (Argon2 is deliberately slow), within this
-/// instance's bound on concurrent checks. Each permit then rests [`PERMIT_REST`] times as
-/// long as its check took before the next check may use it, so that however long the
-/// queue of logins, hashing takes at most a quarter of the cores it is allowed and
-/// shoppers' pages keep the rest (measured: with half the rest, a flood of failed logins
-/// still doubled shoppers' p99 on two cores).
+/// Checks the password of the admin the attempt names. A name with no admin goes through
+/// the same queue and the same work (see [`auth::PasswordChecks`]), so its answer takes
+/// as long; a login that cannot get its turn in time is answered 503.
 async fn check_password(
     state: &AppState,
     claim: auth::Claim,
     password: String,
 ) -> Result<LoginOutcome, AppError> {
-    let Some(admin) = auth::find_admin(&state.db, &claim)
+    let admin = auth::find_admin(&state.db, &claim)
         .await
-        .map_err(AppError::internal)?
-    else {
-        return Ok(LoginOutcome::WrongCredentials);
-    };
-    let permit = actix_rt::time::timeout(
-        PASSWORD_CHECK_WAIT,
-        state.password_checks.clone().acquire_owned(),
-    )
-    .await
-    .map_err(|_| AppError::Unavailable)?
-    .map_err(AppError::internal)?;
-    let started = Instant::now();
-    let outcome =
-        auth::check_password(&state.db, &state.password_worker, claim, admin, password).await;
-    let took = started.elapsed();
-    actix_rt::spawn(async move {
-        actix_rt::time::sleep(took * PERMIT_REST).await;
-        drop(permit);
-    });
-    outcome.map_err(AppError::internal)
+        .map_err(AppError::internal)?;
+    auth::check_password(&state.db, &state.password_checks, claim, admin, password)
+        .await
+        .map_err(|error| match error {
+            auth::LoginError::Check(auth::CheckError::Busy) => AppError::Unavailable,
+            other => AppError::internal(other),
+        })
 }
 
 /// 429: too many failed logins for this username; no password was checked.

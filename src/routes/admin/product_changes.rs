@@ -11,7 +11,7 @@ use serde::Deserialize;
 use super::params::parse_id;
 use super::products::{load, render_form, stored_values, FormPage};
 use crate::db::models::product_admin::{self, Saved, StockOutcome};
-use crate::domain::{FieldErrors, ProductDraft, StockChange};
+use crate::domain::{FieldErrors, ProductDraft, StockChange, MAX_STOCK};
 use crate::session::AdminIdentity;
 use crate::web::{AppError, AppState, Flash, Form};
 
@@ -196,10 +196,14 @@ pub async fn change_stock(
             let message = format!("Stock changed by {change}: {stock} in stock now.");
             Ok(state.redirect_with(&location(id), &Flash::info(message)))
         }
-        StockOutcome::OutOfRange { stock } => Err(AppError::Conflict(format!(
-            "A change of {change} would take the stock ({stock} now) below 0 or above \
-             1000000, so nothing changed."
-        ))),
+        StockOutcome::OutOfRange { stock } => Err(AppError::Conflict(if change.get() < 0 {
+            format!("A change of {change} would take the stock ({stock} now) below 0, so nothing changed.")
+        } else {
+            format!(
+                "A change of {change} would take the stock ({stock} now) above {MAX_STOCK}, \
+                 the most an admin can stock, so nothing changed."
+            )
+        })),
         StockOutcome::NotFound => Err(AppError::NotFound),
     }
 }

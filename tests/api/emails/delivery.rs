@@ -130,3 +130,107 @@ async fn two_instances_on_one_postgres_send_fifty_concurrent_orders_fifty_emails
     })
     .await;
 }
+
+/// A server that accepts connections and never says a word: its connections are kept
+/// open, and nothing is ever written to them. Stops when dropped.
+struct SilentServer {
+    port: u16,
+    _listener: std::thread::JoinHandle<()>,
+}
+
+impl SilentServer {
+    fn start() -> Self {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("its address").port();
+        let handle = std::thread::spawn(move || {
+            let mut held = Vec::new();
+            // Bounded: a test makes a handful of connections.
+            for stream in listener.incoming().take(50) {
+                match stream {
+                    Ok(stream) => held.push(stream),
+                    Err(_) => return,
+                }
+            }
+        });
+        Self {
+            port,
+            _listener: handle,
+        }
+    }
+}
+
+#[actix_web::test]
+async fn a_server_that_never_answers_is_given_up_on_and_every_other_email_is_still_tried() {
+    let silent = SilentServer::start();
+    let app = spawn_app_with(|settings| {
+        send_to(settings, silent.port, 1);
+        settings.mail.sender.send_timeout = Duration::from_secs(2);
+    })
+    .await;
+    let admin = admin(&app).await;
+    for i in 0..3 {
+        app.buy(MUG, 1, "Ada Lovelace", &format!("ada{i}@example.com"))
+            .await;
+    }
+
+    // While the first waits on the silent server, the admin sees it being sent.
+    eventually("an email shown as being sent", Duration::from_secs(10), || {
+        app.scalar("SELECT COUNT(*) AS n FROM outbox WHERE claimed_at IS NOT NULL") == 1
+    })
+    .await;
+    let page = admin.get("/admin/emails").await;
+    assert!(page.body.contains("status-email-sending"), "{}", page.body);
+    assert!(page.body.contains(">Sending<"), "{}", page.body);
+    assert!(page.body.contains("for 0 s") || page.body.contains("for 1 s"));
+
+    // Each gives up after the bound, one after the other, and none is stranded.
+    eventually("every email tried and given up", Duration::from_secs(20), || {
+        app.scalar(
+            "SELECT COUNT(*) AS n FROM outbox WHERE state = 'failed' AND attempts = 1 \
+             AND last_error LIKE 'Timed out%' AND claimed_at IS NULL",
+        ) == 3
+    })
+    .await;
+    let page = admin.get("/admin/emails").await;
+    assert!(page.body.contains("Timed out: the SMTP server did not finish"));
+}
+
+#[actix_web::test]
+async fn a_sender_whose_lease_ran_out_cannot_record_over_the_next_senders_claim() {
+    let app = spawn_app_with(|settings| settings.mail.smtp_url = None).await;
+    app.buy(MUG, 1, "Ada Lovelace", "ada@example.com").await;
+    let mut conn = app.db.conn().expect("a connection");
+    let lease = 1_000;
+    let start = chrono::Utc::now().timestamp_millis();
+
+    let first = trolley::db::models::outbox::claim_due(&mut conn, start, lease, 1).expect("claim");
+    let later = start + lease + 1;
+    let second = trolley::db::models::outbox::claim_due(&mut conn, later, lease, 1).expect("claim");
+    let (first, second) = (&first[0], &second[0]);
+    let stale = trolley::db::models::outbox::mark_attempt_failed(
+        &mut conn,
+        first.id,
+        first.claimed_at.expect("claimed"),
+        "late",
+        Some(start),
+    )
+    .expect("update");
+
+    assert_eq!(first.id, second.id, "the lease ran out, so it was claimed again");
+    assert!(!stale, "the first sender no longer holds it");
+    let row = trolley::db::models::outbox::find(&mut conn, first.id)
+        .expect("query")
+        .expect("the email");
+    assert_eq!(row.next_attempt_at, later + lease, "the second claim's lease stands");
+    assert_eq!(row.last_error, None);
+    assert_eq!(row.attempts, 2);
+    let holder = trolley::db::models::outbox::mark_attempt_failed(
+        &mut conn,
+        second.id,
+        second.claimed_at.expect("claimed"),
+        "refused",
+        Some(later + 5),
+    )
+    .expect("update");
+    assert!(holder, "the holder records its outcome");
+}
