@@ -224,17 +224,18 @@ async fn purchase(
     let token = match &form {
         Err(error) => Err(transport(error)),
         Ok(answer) if answer.status != StatusCode::OK => Err(status(answer)),
-        Ok(answer) => {
-            hidden(&answer.body, "order_token").ok_or("200 without an order token".to_owned())
-        }
+        Ok(answer) => hidden(&answer.body, "order_token")
+            .zip(hidden(&answer.body, "basket_version"))
+            .ok_or("200 without an order token and a basket version".to_owned()),
     };
     stats.record(due, token.as_ref().map(|_| ()).map_err(Clone::clone));
     if let Ok(answer) = &form {
         shopper.keep(answer);
     }
-    let Ok(token) = token else { return };
+    let Ok((token, version)) = token else { return };
     let body = format!(
-        "csrf_token={}&name=Ada+Lovelace&email=ada%40example.com&address=1+High+Street&order_token={token}",
+        "csrf_token={}&name=Ada+Lovelace&email=ada%40example.com&address=1+High+Street\
+         &order_token={token}&basket_version={version}",
         shopper.csrf
     );
     let at = Instant::now();

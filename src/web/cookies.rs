@@ -5,7 +5,18 @@ use actix_web::cookie::time::Duration;
 use actix_web::cookie::{Cookie, CookieJar, Key, SameSite};
 use actix_web::HttpRequest;
 
-/// A signed cookie for the whole site, HttpOnly and SameSite=Lax, living `max_age`.
+/// A cookie for the whole site with the attributes every Trolley cookie has: HttpOnly,
+/// SameSite=Lax, Path=/, and Secure when configured.
+fn site_cookie(name: &'static str, value: String, secure: bool) -> Cookie<'static> {
+    Cookie::build(name, value)
+        .path("/")
+        .http_only(true)
+        .secure(secure)
+        .same_site(SameSite::Lax)
+        .finish()
+}
+
+/// A signed cookie for the whole site, living `max_age`.
 pub fn signed(
     name: &'static str,
     value: String,
@@ -13,13 +24,8 @@ pub fn signed(
     key: &Key,
     secure: bool,
 ) -> Option<Cookie<'static>> {
-    let cookie = Cookie::build(name, value)
-        .path("/")
-        .http_only(true)
-        .secure(secure)
-        .same_site(SameSite::Lax)
-        .max_age(max_age)
-        .finish();
+    let mut cookie = site_cookie(name, value, secure);
+    cookie.set_max_age(max_age);
     let mut jar = CookieJar::new();
     jar.signed_mut(key).add(cookie);
     jar.get(name).cloned()
@@ -34,9 +40,10 @@ pub fn verified(req: &HttpRequest, name: &str, key: &Key) -> Option<String> {
     Some(verified.value().to_owned())
 }
 
-/// The cookie that removes `name` from the browser.
-pub fn removal(name: &'static str) -> Cookie<'static> {
-    let mut cookie = Cookie::build(name, "").path("/").finish();
+/// The cookie that removes `name` from the browser, with the same attributes as the one
+/// that set it.
+pub fn removal(name: &'static str, secure: bool) -> Cookie<'static> {
+    let mut cookie = site_cookie(name, String::new(), secure);
     cookie.make_removal();
     cookie
 }

@@ -123,8 +123,8 @@ pub fn expected(req: &HttpRequest, key: &Key) -> Option<String> {
 
 /// The cookie that drops the CSRF token with the session (logout, checkout): the next page
 /// signs a new one.
-pub fn removal_cookie() -> Cookie<'static> {
-    cookies::removal(CSRF_COOKIE)
+pub fn removal_cookie(secure: bool) -> Cookie<'static> {
+    cookies::removal(CSRF_COOKIE, secure)
 }
 
 /// Checks the token a form posted against the request's cookie.

@@ -72,8 +72,8 @@ impl Flash {
 }
 
 /// The cookie that clears a shown flash message.
-pub fn removal_cookie() -> Cookie<'static> {
-    cookies::removal(FLASH_COOKIE)
+pub fn removal_cookie(secure: bool) -> Cookie<'static> {
+    cookies::removal(FLASH_COOKIE, secure)
 }
 
 /// 303 See Other: the end of every successful POST (Post/Redirect/Get).

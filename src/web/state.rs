@@ -89,7 +89,7 @@ impl AppState {
             response.cookie(cookie);
         }
         if flash.is_some() {
-            response.cookie(flash::removal_cookie());
+            response.cookie(flash::removal_cookie(self.settings.cookie_secure));
         }
         Ok(response.body(html))
     }

@@ -132,3 +132,30 @@ async fn an_add_racing_a_checkout_is_either_ordered_or_kept_never_acknowledged_a
         );
     }
 }
+
+#[actix_web::test]
+async fn a_checkout_without_a_basket_version_is_409_with_the_current_basket_and_orders_nothing() {
+    let app = spawn_app().await;
+    let shopper = app.browser();
+    shopper.add_to_basket(MUG, 1).await;
+    let (_, token) = shopper.open_checkout().await;
+    let csrf = shopper.csrf_token().await;
+
+    for version in [None, Some("")] {
+        let mut fields = vec![
+            ("csrf_token", csrf.as_str()),
+            ("name", "Ada Lovelace"),
+            ("email", "ada@example.com"),
+            ("address", "12 St James's Square\nLondon"),
+            ("order_token", token.as_str()),
+        ];
+        fields.extend(version.map(|version| ("basket_version", version)));
+        let page = shopper.post_form("/checkout", &fields).await;
+
+        assert_eq!(page.status, StatusCode::CONFLICT, "{version:?}: {}", page.body);
+        assert!(page.body.contains("Your basket changed"));
+        assert!(page.body.contains("Enamel Camping Mug"));
+        assert!(page.hidden("basket_version").is_some_and(|v| !v.is_empty()));
+        assert_eq!(app.count("orders"), 0);
+    }
+}

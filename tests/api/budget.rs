@@ -191,11 +191,12 @@ async fn the_hot_raw_statements_are_kept_prepared() {
     }
 
     let customer = CustomerDetails::parse("Ada", "ada@example.com", "London").expect("valid");
+    let lines = basket::lines(&mut conn, &basket).expect("the basket's lines");
     let placed = order::place(
         &mut conn,
         &NewOrder {
             basket_id: &basket,
-            version: None,
+            version: &order::basket_version(&lines),
             token: OrderToken::generate(),
             customer: &customer,
             now: chrono::Utc::now().naive_utc(),

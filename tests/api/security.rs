@@ -353,3 +353,79 @@ async fn odd_paths_and_methods_are_4xx_never_5xx() {
         assert!(page.status.is_client_error(), "{path}: {}", page.status);
     }
 }
+
+/// With `TROLLEY_COOKIE_SECURE`, every cookie Trolley sets or removes carries the same
+/// attributes: the removals (of the CSRF token, the flash message, the session) too.
+#[actix_web::test]
+async fn every_cookie_set_or_removed_is_secure_http_only_lax_and_path_wide_when_configured() {
+    let app = crate::common::spawn_app_with(|settings| settings.cookie_secure = true).await;
+    let browser = app.browser();
+
+    let mut pages = vec![browser.get("/").await];
+    pages.push(browser.add_to_basket(MUG, 1).await);
+    pages.push(browser.get("/basket").await);
+    let (form, token) = browser.open_checkout().await;
+    pages.push(form);
+    pages.push(browser.place_order(&token).await);
+
+    let cookies: Vec<_> = pages.iter().flat_map(|page| page.set_cookies()).collect();
+    let removals = cookies
+        .iter()
+        .filter(|c| c.value().is_empty() || c.max_age().is_some_and(|age| age.is_zero()))
+        .count();
+    assert!(removals >= 3, "the flash, CSRF and session removals: {cookies:?}");
+    for cookie in &cookies {
+        assert_eq!(cookie.secure(), Some(true), "{cookie}");
+        assert_eq!(cookie.http_only(), Some(true), "{cookie}");
+        assert_eq!(
+            cookie.same_site(),
+            Some(actix_web::cookie::SameSite::Lax),
+            "{cookie}"
+        );
+        assert_eq!(cookie.path(), Some("/"), "{cookie}");
+    }
+}
+
+/// A request the HTTP parser refuses before any of Trolley's code runs (a raw 0xFF in the
+/// path, a request head over 128 KiB, over 96 headers) is answered 400 or 431 with an empty
+/// body, never a 5xx. Those answers are built inside actix-http's dispatcher, which has no
+/// hook for headers; with no body, there is nothing for the security headers to protect.
+#[actix_web::test]
+async fn requests_the_http_parser_refuses_are_400_or_431_never_5xx() {
+    use std::io::{Read, Write};
+    let app = spawn_app().await;
+    let port = app.port;
+    let send = move |head: Vec<u8>| {
+        let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+        stream
+            .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+            .expect("timeout");
+        // The server may answer and close before it has read everything: that is fine.
+        let _ = stream.write_all(&head);
+        let mut answer = Vec::new();
+        let _ = stream.read_to_end(&mut answer);
+        String::from_utf8_lossy(&answer).into_owned()
+    };
+
+    let mut many_headers = b"GET / HTTP/1.1\r\nHost: x\r\n".to_vec();
+    for i in 0..200 {
+        many_headers.extend_from_slice(format!("X-H{i}: v\r\n").as_bytes());
+    }
+    many_headers.extend_from_slice(b"\r\n");
+    let long_url = format!("GET /?q={} HTTP/1.1\r\nHost: x\r\n\r\n", "a".repeat(200_000));
+    let raw = [
+        b"GET /\xff HTTP/1.1\r\nHost: x\r\n\r\n".to_vec(),
+        long_url.into_bytes(),
+        many_headers,
+    ];
+    for head in raw {
+        let answer = actix_web::rt::task::spawn_blocking(move || send(head))
+            .await
+            .expect("send");
+        let status_line = answer.lines().next().unwrap_or_default().to_owned();
+        assert!(
+            status_line.starts_with("HTTP/1.1 400") || status_line.starts_with("HTTP/1.1 431"),
+            "{status_line:?}"
+        );
+    }
+}

@@ -60,6 +60,9 @@ pub struct Browser {
     client: awc::Client,
     pub jar: Rc<RefCell<BTreeMap<String, String>>>,
     csrf: Rc<RefCell<Option<String>>>,
+    /// The `basket_version` of the last checkout form seen, which `submit` sends with a
+    /// checkout as the form would.
+    basket_version: Rc<RefCell<Option<String>>>,
 }
 
 impl Browser {
@@ -72,6 +75,7 @@ impl Browser {
                 .finish(),
             jar: Rc::default(),
             csrf: Rc::default(),
+            basket_version: Rc::default(),
         }
     }
 
@@ -136,6 +140,9 @@ impl Browser {
         }
         if let Some(token) = page.hidden("csrf_token") {
             *self.csrf.borrow_mut() = Some(token);
+        }
+        if let Some(version) = page.hidden("basket_version") {
+            *self.basket_version.borrow_mut() = Some(version);
         }
         page
     }
@@ -204,10 +211,18 @@ impl Browser {
         page.hidden("csrf_token").expect("the catalogue has a form")
     }
 
-    /// Posts these fields with this browser's CSRF token, as a form on a page would.
+    /// Posts these fields with this browser's CSRF token, as a form on a page would; a
+    /// checkout also carries the `basket_version` of the last checkout form shown, unless
+    /// `fields` name one.
     pub async fn submit(&self, path: &str, fields: &[(&str, &str)]) -> Page {
         let token = self.csrf_token().await;
+        let version = self.basket_version.borrow().clone();
         let mut all = vec![("csrf_token", token.as_str())];
+        if let Some(version) = version.as_deref() {
+            if path == "/checkout" && !fields.iter().any(|(name, _)| *name == "basket_version") {
+                all.push(("basket_version", version));
+            }
+        }
         all.extend_from_slice(fields);
         self.post_form(path, &all).await
     }

@@ -117,8 +117,9 @@ async fn sigterm_during_a_stream_of_checkouts_neither_loses_nor_doubles_an_order
     for _ in 0..SHOPPERS {
         let shopper = Browser::new(&a.address);
         shopper.add_to_basket(MUG, 1).await;
-        let (_, token) = shopper.open_checkout().await;
-        shoppers.push((shopper, token));
+        let (form, token) = shopper.open_checkout().await;
+        let version = form.hidden("basket_version").expect("a basket version");
+        shoppers.push((shopper, token, version));
     }
     let stock_before = count(
         &url,
@@ -126,7 +127,7 @@ async fn sigterm_during_a_stream_of_checkouts_neither_loses_nor_doubles_an_order
     );
 
     // Every shopper submits at once; SIGTERM arrives while they are in flight.
-    let submits = shoppers.iter().map(|(shopper, token)| async move {
+    let submits = shoppers.iter().map(|(shopper, token, version)| async move {
         let csrf = shopper.csrf_token().await;
         let body = serde_urlencoded::to_string([
             ("csrf_token", csrf.as_str()),
@@ -134,6 +135,7 @@ async fn sigterm_during_a_stream_of_checkouts_neither_loses_nor_doubles_an_order
             ("email", "ada@example.com"),
             ("address", "London"),
             ("order_token", token.as_str()),
+            ("basket_version", version.as_str()),
         ])
         .expect("encode");
         shopper.try_post_raw("/checkout", body).await
@@ -149,7 +151,7 @@ async fn sigterm_during_a_stream_of_checkouts_neither_loses_nor_doubles_an_order
     );
 
     let mut answered = 0;
-    for ((shopper, token), result) in shoppers.iter().zip(&results) {
+    for ((shopper, token, _), result) in shoppers.iter().zip(&results) {
         let receipt = format!("/orders/{token}");
         match result {
             Ok(page)

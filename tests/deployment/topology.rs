@@ -56,7 +56,8 @@ async fn ten_concurrent_checkouts_spread_over_both_instances_make_one_order() {
     ];
     let browser = Browser::new(&instances[0].address);
     browser.add_to_basket(MUG, 3).await;
-    let (_, token) = browser.open_checkout().await;
+    let (form, token) = browser.open_checkout().await;
+    let version = form.hidden("basket_version").expect("a basket version");
     let csrf = browser.csrf_token().await;
     let tabs: Vec<Browser> = (0..10)
         .map(|i| {
@@ -72,6 +73,7 @@ async fn ten_concurrent_checkouts_spread_over_both_instances_make_one_order() {
         ("email", "ada@example.com"),
         ("address", "London"),
         ("order_token", token.as_str()),
+        ("basket_version", version.as_str()),
     ];
     let pages =
         futures::future::join_all(tabs.iter().map(|tab| tab.post_form("/checkout", &fields))).await;

@@ -145,7 +145,7 @@ pub async fn logout(
     session.purge();
     let mut response = state.redirect_with("/admin/login", &Flash::info("You are logged out."));
     response
-        .add_cookie(&csrf::removal_cookie())
+        .add_cookie(&csrf::removal_cookie(state.settings.cookie_secure))
         .map_err(AppError::internal)?;
     Ok(response)
 }

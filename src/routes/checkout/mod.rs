@@ -125,7 +125,8 @@ pub struct CheckoutFields {
     email: String,
     address: String,
     order_token: String,
-    /// Absent from forms rendered before versions existed: those are not checked.
+    /// The basket the form showed (see `order::basket_version`); a form without it is
+    /// answered as one whose basket changed.
     basket_version: String,
 }
 

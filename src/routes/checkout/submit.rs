@@ -57,14 +57,16 @@ pub async fn submit(
     };
 
     let now = chrono::Utc::now().naive_utc();
-    let version = Some(fields.basket_version.clone()).filter(|version| !version.is_empty());
+    // A form without its version (none has lacked it for a while) is a changed basket:
+    // 409 with the basket as it is.
+    let version = fields.basket_version.clone();
     let session_row = session.stored_row();
     let placement = state
         .db
         .run(move |conn| {
             let new_order = NewOrder {
                 basket_id: &basket,
-                version: version.as_deref(),
+                version: &version,
                 token,
                 customer: &customer,
                 now,
@@ -87,7 +89,7 @@ fn placed(
     session.purge_deleted();
     let mut response = see_other(&receipt_location(token));
     response
-        .add_cookie(&csrf::removal_cookie())
+        .add_cookie(&csrf::removal_cookie(state.settings.cookie_secure))
         .map_err(AppError::internal)?;
     Ok(response)
 }

@@ -81,15 +81,15 @@ fn lock_basket(conn: &mut DbConnection, basket: &BasketId) -> QueryResult<Locked
     Ok(Locked { order_id, lines })
 }
 
-/// What a checkout asks for: the basket's order, with the details the shopper typed. With
-/// `version`, the basket must still be the one the form showed (see [`basket_version`]).
+/// What a checkout asks for: the basket's order, with the details the shopper typed. The
+/// basket must still be the one the form showed: its `version` (see [`basket_version`]).
 /// With `ends_session` (the key hash of the shopper's session row), the session is
 /// deleted with the order, in the same transaction: the order and the session's end
 /// commit together, or neither does.
 #[derive(Debug, Clone, Copy)]
 pub struct NewOrder<'a> {
     pub basket_id: &'a BasketId,
-    pub version: Option<&'a str>,
+    pub version: &'a str,
     pub token: OrderToken,
     pub customer: &'a CustomerDetails,
     pub now: NaiveDateTime,
@@ -138,8 +138,8 @@ impl From<diesel::result::Error> for Abort {
 /// deletes the basket (and the session, with `ends_session`). The order's id comes back by RETURNING, run on the backend's own
 /// connection (Diesel's multi-backend connection has no RETURNING); the lines go in one
 /// raw multi-row insert. The unique order token makes concurrent submits of one form
-/// place one order; whoever loses learns `AlreadyPlaced`. With `version`, the basket must
-/// still be the one the form showed (see [`basket_version`]).
+/// place one order; whoever loses learns `AlreadyPlaced`. The basket must still be the one
+/// the form showed (its `version`, see [`basket_version`]).
 pub fn place(conn: &mut DbConnection, order: &NewOrder<'_>) -> QueryResult<Placement> {
     let outcome = match place_retrying(conn, order) {
         Ok(()) => return Ok(Placement::Placed),
@@ -200,10 +200,7 @@ fn write_order(conn: &mut DbConnection, order: &NewOrder<'_>) -> Result<(), Abor
     if !unavailable.is_empty() {
         return Err(Abort::Unavailable(unavailable));
     }
-    if order
-        .version
-        .is_some_and(|version| version != basket_version(&lines))
-    {
+    if order.version != basket_version(&lines) {
         return Err(Abort::BasketChanged);
     }
     let taken = write::write(conn, order, order_id, &lines)?;
