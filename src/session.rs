@@ -55,6 +55,11 @@ impl TypedSession {
         }
     }
 
+    /// Whether the session holds nothing: a new visitor's, or one that expired.
+    pub fn is_empty(&self) -> bool {
+        self.session.entries().is_empty()
+    }
+
     fn get<T: serde::de::DeserializeOwned>(&self, key: &str) -> Option<T> {
         // State that no longer deserializes (after a change of format) counts as absent.
         self.session.get(key).ok().flatten()

@@ -493,3 +493,23 @@ async fn the_admin_from_the_environment_is_created_at_start() {
         "/admin/orders",
     );
 }
+
+/// Every start with TROLLEY_ADMIN_USER meets the admin it made before: that is no error,
+/// and the database is not made to raise one (PostgreSQL logged a duplicate key on every
+/// start). A raised error would abort the transaction, and the next statement would fail.
+#[actix_web::test]
+async fn creating_an_admin_that_exists_raises_no_database_error() {
+    use diesel::Connection;
+    use trolley::db::models::admin;
+    let app = crate::common::spawn_app().await;
+    let mut conn = app.db.conn().expect("a connection");
+    let now = chrono::Utc::now().naive_utc();
+
+    let found = (*conn).transaction(|conn| {
+        assert!(admin::insert(conn, "ada", "hash", now)?, "created");
+        assert!(!admin::insert(conn, "ada", "hash", now)?, "exists already");
+        admin::find_by_username(conn, "ada")
+    });
+
+    assert_eq!(found.expect("no error raised").expect("the admin").username, "ada");
+}

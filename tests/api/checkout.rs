@@ -395,3 +395,50 @@ async fn an_email_address_the_mail_library_refuses_is_422_and_orders_nothing() {
     assert_eq!(app.count("orders"), 0);
     assert_eq!(app.count("outbox"), 0);
 }
+
+/// A checkout form left open past the session's life: the browser has dropped both the
+/// session and the CSRF cookie (they expire together) and the server has forgotten the
+/// session. The shopper is told, on the basket page, and nothing is ordered; no 403.
+#[actix_web::test]
+async fn a_checkout_form_submitted_after_the_session_expired_says_so_and_orders_nothing() {
+    let app = spawn_app().await;
+    let shopper = app.browser();
+    shopper.add_to_basket(MUG, 1).await;
+    let (_, token) = shopper.open_checkout().await;
+    app.execute("UPDATE sessions SET expires_at = 0");
+    shopper.remove_cookie(SESSION_COOKIE);
+    shopper.remove_cookie(trolley::web::csrf::CSRF_COOKIE);
+
+    let page = shopper.place_order(&token).await;
+
+    assert_redirect_to(&page, "/basket");
+    let basket = shopper.get("/basket").await;
+    assert!(
+        basket.body.contains("Your session expired while the checkout page was open"),
+        "{}",
+        basket.body
+    );
+    assert_eq!(app.count("orders"), 0);
+}
+
+/// The same form with the CSRF cookie still there but a token that is not its own is a
+/// forgery: 403, as before.
+#[actix_web::test]
+async fn a_checkout_with_a_csrf_cookie_but_another_token_is_still_403() {
+    let app = spawn_app().await;
+    let shopper = app.browser();
+    shopper.get("/").await;
+    let page = shopper
+        .post_form(
+            "/checkout",
+            &[
+                ("csrf_token", "forged"),
+                ("name", "Ada"),
+                ("email", "ada@example.com"),
+                ("address", "London"),
+                ("order_token", "00000000-0000-4000-8000-000000000000"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+}

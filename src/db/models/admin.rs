@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::schema::{admins, login_failures};
-use crate::db::{is_unique_violation, DbConnection, QueryResult};
+use crate::db::{DbConnection, QueryResult};
 
 /// How long a failed login counts against its username (and is kept).
 pub const THROTTLE_WINDOW_SECS: i64 = 15 * 60;
@@ -33,18 +33,21 @@ pub fn insert(
     password_hash: &str,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
-    let inserted = diesel::insert_into(admins::table)
+    // An existing admin is no error (every start with TROLLEY_ADMIN_USER meets one): the
+    // insert does nothing then, rather than fail and have the database log the failure.
+    let insert = diesel::insert_into(admins::table)
         .values((
             admins::username.eq(username),
             admins::password_hash.eq(password_hash),
             admins::created_at.eq(now),
         ))
-        .execute(conn);
-    match inserted {
-        Ok(_) => Ok(true),
-        Err(error) if is_unique_violation(&error) => Ok(false),
-        Err(error) => Err(error),
-    }
+        .on_conflict(admins::username)
+        .do_nothing();
+    let inserted = match conn {
+        DbConnection::Postgresql(pg) => insert.execute(pg),
+        DbConnection::Sqlite(sqlite) => insert.execute(sqlite),
+    }?;
+    Ok(inserted == 1)
 }
 
 pub fn set_password(

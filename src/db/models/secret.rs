@@ -3,7 +3,7 @@
 use diesel::prelude::*;
 
 use crate::db::schema::secrets;
-use crate::db::{is_unique_violation, DbConnection, QueryResult};
+use crate::db::{DbConnection, QueryResult};
 
 /// Returns the secret `name`, storing `generate()` first if there is none, and whether it
 /// was created now. Instances that start together agree: the first insert wins and
@@ -16,14 +16,16 @@ pub fn get_or_create(
     if let Some(value) = find(conn, name)? {
         return Ok((value, false));
     }
-    let inserted = diesel::insert_into(secrets::table)
+    // Another instance starting at the same moment may have made it first: then its
+    // value stands, with no failed insert for the database to log.
+    let insert = diesel::insert_into(secrets::table)
         .values((secrets::name.eq(name), secrets::value.eq(generate())))
-        .execute(conn);
-    let created = match inserted {
-        Ok(_) => true,
-        Err(error) if is_unique_violation(&error) => false,
-        Err(error) => return Err(error),
-    };
+        .on_conflict(secrets::name)
+        .do_nothing();
+    let created = match conn {
+        DbConnection::Postgresql(pg) => insert.execute(pg),
+        DbConnection::Sqlite(sqlite) => insert.execute(sqlite),
+    }? == 1;
     let value = find(conn, name)?.ok_or(diesel::result::Error::NotFound)?;
     Ok((value, created))
 }

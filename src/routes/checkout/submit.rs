@@ -45,7 +45,14 @@ pub async fn submit(
                 return Ok(see_other(&receipt_location(token)));
             }
         }
-        csrf?;
+        if let Err(error) = csrf {
+            // Neither a session nor a CSRF cookie: the browser's session expired (the tab
+            // was left open), and there is nothing here a forged form could touch.
+            if session.is_empty() && csrf::cookie_token(&req, &state.cookie_key).is_none() {
+                return Ok(expired_session(&state));
+            }
+            return Err(error);
+        }
         return match customer {
             Err(errors) => {
                 let status = StatusCode::UNPROCESSABLE_ENTITY;
@@ -168,6 +175,18 @@ fn out_of_stock(short: &[ShortLine]) -> String {
         "Sorry, there is not enough stock for: {}. Nothing was ordered; please change \
          your basket and try again.",
         lines.join("; ")
+    )
+}
+
+/// The checkout of a browser whose session (and so its basket) expired while the form was
+/// open: back to the basket, saying so. Nothing was ordered.
+fn expired_session(state: &AppState) -> HttpResponse {
+    state.redirect_with(
+        "/basket",
+        &Flash::error(
+            "Your session expired while the checkout page was open, so your basket is \
+             empty and nothing was ordered. Please add the products again to check out.",
+        ),
     )
 }
 
