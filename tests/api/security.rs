@@ -429,3 +429,29 @@ async fn requests_the_http_parser_refuses_are_400_or_431_never_5xx() {
         );
     }
 }
+
+/// A malformed DATABASE_URL stops Trolley with one line naming the variable, and no part
+/// of the password reaches the log (libpq's own messages quote the offending part).
+#[test]
+fn a_malformed_database_url_stops_trolley_without_printing_its_password() {
+    for url in [
+        "postgres://shop:S3cret Pw4@127.0.0.1:1/trolley",
+        "postgres://shop:S3c%zzPw6@127.0.0.1:1/trolley",
+    ] {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_trolley"))
+            .arg("migrate")
+            .env("DATABASE_URL", url)
+            .env("RUST_LOG", "trace")
+            .output()
+            .expect("run trolley");
+        let printed = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(!output.status.success(), "{printed}");
+        assert!(printed.contains("DATABASE_URL"), "{printed}");
+        assert!(!printed.contains("S3c"), "{printed}");
+        assert!(!printed.contains("Pw"), "{printed}");
+    }
+}
