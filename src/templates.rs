@@ -121,6 +121,9 @@ mod tests {
     fn urlencode_strict_encodes_everything_but_letters_and_digits() {
         let value = tera::Value::String("tea pot&q=1/é".into());
         let encoded = super::urlencode_strict(&value, &HashMap::new()).expect("a string");
-        assert_eq!(encoded, tera::Value::String("tea%20pot%26q%3D1%2F%C3%A9".into()));
+        assert_eq!(
+            encoded,
+            tera::Value::String("tea%20pot%26q%3D1%2F%C3%A9".into())
+        );
     }
 }

@@ -62,13 +62,11 @@ impl PasswordChecks {
     /// Whether `password` matches `hash`; with no hash (no such account) the same work is
     /// done against the stand-in, and the answer is false. Waits its turn first.
     pub async fn verify(&self, password: String, hash: Option<String>) -> Result<bool, CheckError> {
-        let permit = actix_rt::time::timeout(
-            PASSWORD_CHECK_WAIT,
-            self.permits.clone().acquire_owned(),
-        )
-        .await
-        .map_err(|_| CheckError::Busy)?
-        .map_err(|_| CheckError::Busy)?;
+        let permit =
+            actix_rt::time::timeout(PASSWORD_CHECK_WAIT, self.permits.clone().acquire_owned())
+                .await
+                .map_err(|_| CheckError::Busy)?
+                .map_err(|_| CheckError::Busy)?;
         let real = hash.is_some();
         let hash = hash.unwrap_or_else(|| self.stand_in_hash.to_string());
         let started = Instant::now();
@@ -102,7 +100,14 @@ mod tests {
             .verify("wrong".into(), Some(hash))
             .await
             .expect("checked"));
-        assert!(!checks.verify("anything".into(), None).await.expect("checked"));
-        assert_eq!(checks.permits.available_permits(), 0, "the permit rests after each check");
+        assert!(!checks
+            .verify("anything".into(), None)
+            .await
+            .expect("checked"));
+        assert_eq!(
+            checks.permits.available_permits(),
+            0,
+            "the permit rests after each check"
+        );
     }
 }

@@ -183,7 +183,11 @@ mod tests {
 
     #[test]
     fn accepts_what_people_type() {
-        for good in ["jo@example.com", "jo.smith+shop@mail.example.co.uk", "o'neil@x.ie"] {
+        for good in [
+            "jo@example.com",
+            "jo.smith+shop@mail.example.co.uk",
+            "o'neil@x.ie",
+        ] {
             assert!(CustomerEmail::parse(good).is_ok(), "{good:?}");
         }
     }

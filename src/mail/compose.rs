@@ -68,10 +68,7 @@ pub fn compose(
     );
     let text = templates.render("emails/order.txt", &context)?;
     let html = templates.render("emails/order.html", &context)?;
-    let address = row
-        .to_address
-        .parse()
-        .map_err(|_| ComposeError::Address)?;
+    let address = row.to_address.parse().map_err(|_| ComposeError::Address)?;
     let to = Mailbox::new(Some(order.customer_name.clone()), address);
     Ok(Message::builder()
         .from(mail.from.clone())

@@ -38,7 +38,11 @@ impl Walker<'_> {
         match node {
             Node::VariableBlock(_, expr) => self.expr(expr),
             Node::MacroDefinition(_, definition, _) => {
-                definition.args.values().flatten().for_each(|e| self.expr(e));
+                definition
+                    .args
+                    .values()
+                    .flatten()
+                    .for_each(|e| self.expr(e));
                 self.nodes(&definition.body);
             }
             Node::Include(_, names, ignore_missing) => {

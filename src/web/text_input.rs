@@ -41,7 +41,11 @@ pub async fn refuse_in_address(
     if in_path || in_query {
         let error = AppError::BadRequest(format!(
             "The {} has a control character (such as a NUL byte) in it, which is not accepted.",
-            if in_path { "page address" } else { "search or filter" }
+            if in_path {
+                "page address"
+            } else {
+                "search or filter"
+            }
         ));
         return Ok(req.into_response(error.error_response()));
     }
@@ -69,6 +73,9 @@ mod tests {
         assert!(encoded_has_control_character("q=a%0Ab"));
         assert!(encoded_has_control_character("q=%C2%85"));
         assert!(!encoded_has_control_character("q=tea%20pot&page=2"));
-        assert!(!encoded_has_control_character("q=%FF"), "not UTF-8 is another check's");
+        assert!(
+            !encoded_has_control_character("q=%FF"),
+            "not UTF-8 is another check's"
+        );
     }
 }

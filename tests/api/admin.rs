@@ -511,5 +511,8 @@ async fn creating_an_admin_that_exists_raises_no_database_error() {
         admin::find_by_username(conn, "ada")
     });
 
-    assert_eq!(found.expect("no error raised").expect("the admin").username, "ada");
+    assert_eq!(
+        found.expect("no error raised").expect("the admin").username,
+        "ada"
+    );
 }

@@ -152,7 +152,12 @@ async fn a_checkout_without_a_basket_version_is_409_with_the_current_basket_and_
         fields.extend(version.map(|version| ("basket_version", version)));
         let page = shopper.post_form("/checkout", &fields).await;
 
-        assert_eq!(page.status, StatusCode::CONFLICT, "{version:?}: {}", page.body);
+        assert_eq!(
+            page.status,
+            StatusCode::CONFLICT,
+            "{version:?}: {}",
+            page.body
+        );
         assert!(page.body.contains("Your basket changed"));
         assert!(page.body.contains("Enamel Camping Mug"));
         assert!(page.hidden("basket_version").is_some_and(|v| !v.is_empty()));

@@ -414,7 +414,9 @@ async fn a_checkout_form_submitted_after_the_session_expired_says_so_and_orders_
     assert_redirect_to(&page, "/basket");
     let basket = shopper.get("/basket").await;
     assert!(
-        basket.body.contains("Your session expired while the checkout page was open"),
+        basket
+            .body
+            .contains("Your session expired while the checkout page was open"),
         "{}",
         basket.body
     );

@@ -205,16 +205,15 @@ async fn a_username_with_no_admin_waits_its_turn_behind_real_ones() {
     let answered = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let (unknown_form, real_forms) = forms.split_last().expect("31 forms");
 
-    let real = futures::future::join_all(real_forms.iter().enumerate().map(
-        |(i, (browser, token))| {
+    let real =
+        futures::future::join_all(real_forms.iter().enumerate().map(|(i, (browser, token))| {
             let (answered, name) = (answered.clone(), names[i % names.len()].clone());
             async move {
                 let status = post_login(browser, token, &name, "wrong password").await;
                 answered.fetch_add(1, Ordering::SeqCst);
                 status
             }
-        },
-    ));
+        }));
     let unknown = async {
         actix_web::rt::time::sleep(Duration::from_millis(500)).await;
         let status = post_login(&unknown_form.0, &unknown_form.1, "nobody", "wrong").await;
@@ -223,7 +222,8 @@ async fn a_username_with_no_admin_waits_its_turn_behind_real_ones() {
     let (real, (unknown_status, answered_before)) = futures::join!(real, unknown);
 
     assert!(
-        real.iter().all(|s| [StatusCode::UNAUTHORIZED, StatusCode::SERVICE_UNAVAILABLE].contains(s)),
+        real.iter()
+            .all(|s| [StatusCode::UNAUTHORIZED, StatusCode::SERVICE_UNAVAILABLE].contains(s)),
         "{real:?}"
     );
     assert!(

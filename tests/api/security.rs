@@ -373,7 +373,10 @@ async fn every_cookie_set_or_removed_is_secure_http_only_lax_and_path_wide_when_
         .iter()
         .filter(|c| c.value().is_empty() || c.max_age().is_some_and(|age| age.is_zero()))
         .count();
-    assert!(removals >= 3, "the flash, CSRF and session removals: {cookies:?}");
+    assert!(
+        removals >= 3,
+        "the flash, CSRF and session removals: {cookies:?}"
+    );
     for cookie in &cookies {
         assert_eq!(cookie.secure(), Some(true), "{cookie}");
         assert_eq!(cookie.http_only(), Some(true), "{cookie}");
@@ -412,7 +415,10 @@ async fn requests_the_http_parser_refuses_are_400_or_431_never_5xx() {
         many_headers.extend_from_slice(format!("X-H{i}: v\r\n").as_bytes());
     }
     many_headers.extend_from_slice(b"\r\n");
-    let long_url = format!("GET /?q={} HTTP/1.1\r\nHost: x\r\n\r\n", "a".repeat(200_000));
+    let long_url = format!(
+        "GET /?q={} HTTP/1.1\r\nHost: x\r\n\r\n",
+        "a".repeat(200_000)
+    );
     let raw = [
         b"GET /\xff HTTP/1.1\r\nHost: x\r\n\r\n".to_vec(),
         long_url.into_bytes(),

@@ -24,13 +24,23 @@ async fn a_control_character_in_a_search_or_filter_is_400_with_the_message() {
     let (app, admin) = app_and_admin().await;
     let shopper = app.browser();
 
-    for path in ["/?q=%00", "/?q=mug%00", "/?q=a%1Bb", "/?q=%C2%85", "/?page=1%00"] {
+    for path in [
+        "/?q=%00",
+        "/?q=mug%00",
+        "/?q=a%1Bb",
+        "/?q=%C2%85",
+        "/?page=1%00",
+    ] {
         let page = shopper.get(path).await;
         assert_eq!(page.status, StatusCode::BAD_REQUEST, "{path}");
         assert!(page.body.contains(QUERY_MESSAGE), "{path}: {}", page.body);
         assert!(page.body.contains("<html"), "the site's error page");
     }
-    for path in ["/admin/orders?q=%00", "/admin/orders.csv?q=%00", "/admin/products?page=%00"] {
+    for path in [
+        "/admin/orders?q=%00",
+        "/admin/orders.csv?q=%00",
+        "/admin/products?page=%00",
+    ] {
         let page = admin.get(path).await;
         assert_eq!(page.status, StatusCode::BAD_REQUEST, "{path}");
         assert!(page.body.contains(QUERY_MESSAGE), "{path}");
@@ -97,11 +107,17 @@ async fn a_control_character_in_a_form_field_is_422_naming_the_field_and_changes
         .await;
 
     assert_eq!(checkout.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(checkout.body.contains("The field name has a control character"));
+    assert!(checkout
+        .body
+        .contains("The field name has a control character"));
     assert_eq!(created.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(created.body.contains("The field name has a control character"));
+    assert!(created
+        .body
+        .contains("The field name has a control character"));
     assert_eq!(described.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(described.body.contains("The field description has a control character"));
+    assert!(described
+        .body
+        .contains("The field description has a control character"));
     assert_eq!(app.snapshot(), before);
     assert_eq!(app.count("products"), products);
     assert_eq!(app.count("orders"), 0);
@@ -115,6 +131,8 @@ async fn a_login_with_a_nul_in_the_username_is_422_and_checks_no_password() {
     let page = browser.log_in("adm\0in", ADMIN_PASSWORD).await;
 
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(page.body.contains("The field username has a control character"));
+    assert!(page
+        .body
+        .contains("The field username has a control character"));
     assert_eq!(app.count("login_failures"), 0);
 }

@@ -174,9 +174,11 @@ async fn a_server_that_never_answers_is_given_up_on_and_every_other_email_is_sti
     }
 
     // While the first waits on the silent server, the admin sees it being sent.
-    eventually("an email shown as being sent", Duration::from_secs(10), || {
-        app.scalar("SELECT COUNT(*) AS n FROM outbox WHERE claimed_at IS NOT NULL") == 1
-    })
+    eventually(
+        "an email shown as being sent",
+        Duration::from_secs(10),
+        || app.scalar("SELECT COUNT(*) AS n FROM outbox WHERE claimed_at IS NOT NULL") == 1,
+    )
     .await;
     let page = admin.get("/admin/emails").await;
     assert!(page.body.contains("status-email-sending"), "{}", page.body);
@@ -184,15 +186,21 @@ async fn a_server_that_never_answers_is_given_up_on_and_every_other_email_is_sti
     assert!(page.body.contains("for 0 s") || page.body.contains("for 1 s"));
 
     // Each gives up after the bound, one after the other, and none is stranded.
-    eventually("every email tried and given up", Duration::from_secs(20), || {
-        app.scalar(
-            "SELECT COUNT(*) AS n FROM outbox WHERE state = 'failed' AND attempts = 1 \
+    eventually(
+        "every email tried and given up",
+        Duration::from_secs(20),
+        || {
+            app.scalar(
+                "SELECT COUNT(*) AS n FROM outbox WHERE state = 'failed' AND attempts = 1 \
              AND last_error LIKE 'Timed out%' AND claimed_at IS NULL",
-        ) == 3
-    })
+            ) == 3
+        },
+    )
     .await;
     let page = admin.get("/admin/emails").await;
-    assert!(page.body.contains("Timed out: the SMTP server did not finish"));
+    assert!(page
+        .body
+        .contains("Timed out: the SMTP server did not finish"));
 }
 
 #[actix_web::test]
@@ -216,12 +224,19 @@ async fn a_sender_whose_lease_ran_out_cannot_record_over_the_next_senders_claim(
     )
     .expect("update");
 
-    assert_eq!(first.id, second.id, "the lease ran out, so it was claimed again");
+    assert_eq!(
+        first.id, second.id,
+        "the lease ran out, so it was claimed again"
+    );
     assert!(!stale, "the first sender no longer holds it");
     let row = trolley::db::models::outbox::find(&mut conn, first.id)
         .expect("query")
         .expect("the email");
-    assert_eq!(row.next_attempt_at, later + lease, "the second claim's lease stands");
+    assert_eq!(
+        row.next_attempt_at,
+        later + lease,
+        "the second claim's lease stands"
+    );
     assert_eq!(row.last_error, None);
     assert_eq!(row.attempts, 2);
     let holder = trolley::db::models::outbox::mark_attempt_failed(
