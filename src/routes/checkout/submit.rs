@@ -46,12 +46,7 @@ pub async fn submit(
             }
         }
         if let Err(error) = csrf {
-            // Neither a session nor a CSRF cookie: the browser's session expired (the tab
-            // was left open), and there is nothing here a forged form could touch.
-            if session.is_empty() && csrf::cookie_token(&req, &state.cookie_key).is_none() {
-                return Ok(expired_session(&state));
-            }
-            return Err(error);
+            return csrf_refused(&req, &state, &session, error);
         }
         return match customer {
             Err(errors) => {
@@ -178,16 +173,25 @@ fn out_of_stock(short: &[ShortLine]) -> String {
     )
 }
 
-/// The checkout of a browser whose session (and so its basket) expired while the form was
-/// open: back to the basket, saying so. Nothing was ordered.
-fn expired_session(state: &AppState) -> HttpResponse {
-    state.redirect_with(
+/// A checkout whose CSRF check failed: 403, unless the browser has neither a session nor
+/// a CSRF cookie. Then its session (and so its basket) expired while the form was open,
+/// and there is nothing a forged form could touch: back to the basket, saying so.
+fn csrf_refused(
+    req: &HttpRequest,
+    state: &AppState,
+    session: &TypedSession,
+    error: AppError,
+) -> Result<HttpResponse, AppError> {
+    if !session.is_empty() || csrf::cookie_token(req, &state.cookie_key).is_some() {
+        return Err(error);
+    }
+    Ok(state.redirect_with(
         "/basket",
         &Flash::error(
             "Your session expired while the checkout page was open, so your basket is \
              empty and nothing was ordered. Please add the products again to check out.",
         ),
-    )
+    ))
 }
 
 fn stale_form(state: &AppState) -> HttpResponse {
