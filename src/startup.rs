@@ -113,7 +113,7 @@ impl Application {
         )?);
         let server = HttpServer::new(move || {
             App::new()
-                .wrap(from_fn(session::note_visitor))
+                .wrap(from_fn(session::read_loaded))
                 .wrap(session::middleware(
                     &state.db,
                     &state.cookie_key,

@@ -1,6 +1,7 @@
 /// The id of a basket row: random, so that it cannot be guessed from another. The
 /// session names the shopper's basket by it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
 pub struct BasketId(String);
 
 impl BasketId {

@@ -1,6 +1,5 @@
 //! GET /basket, POST /basket/items, POST /basket/items/{product_id}.
 
-use actix_session::SessionExt;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
 use serde::Deserialize;
@@ -252,7 +251,7 @@ pub async fn refused_page(
         product_id,
         here,
     });
-    let session = TypedSession::from_session(req.get_session());
+    let session = TypedSession::for_request(&req);
     let mut page = match origin {
         Origin::Catalogue => {
             // The catalogue page the shopper was on: its `page` and `q` from `next`.

@@ -5,12 +5,14 @@
 //! any clean-up runs, and are removed in small batches by [`clear_expired`].
 //!
 //! The row also names the shopper's basket (`basket_id`, copied from the state on every
-//! write, like the admin's labels). For a request that changes nothing, `load` reads that
-//! basket's lines in the same statement as the session, so that a page with a basket costs
-//! one trip to the database, not two; the page takes them from [`loaded_basket`].
+//! write, like the admin's labels). `load` reads that basket's lines in the same statement
+//! as the session, so that a page with a basket costs one trip to the database, not two,
+//! and hands them over in the loaded state itself, as the entry [`LOADED_BASKET`]: the
+//! one way a store can tell the request anything, since actix-session gives it nothing
+//! of the request. That entry is read-only: every write drops it before storing the
+//! state. The session layer (`session::read_loaded`) reads it once per request.
 
 mod cleanup;
-mod request;
 
 use std::collections::HashMap;
 
@@ -25,9 +27,18 @@ use crate::db::models::{session, unix_now};
 use crate::db::{Db, DbError};
 
 pub use cleanup::{clear_expired, spawn_cleanup, Cleared, CLEAR_BATCH, CLEAR_PAUSE};
-pub use request::{loaded_basket, loaded_count, loaded_row, note_row_deleted, serving};
 
 type SessionState = HashMap<String, String>;
+
+/// The state entry in which `load` hands over the lines of the basket the session names,
+/// read in the same statement (a JSON `LoadedBasket`). Never stored.
+pub const LOADED_BASKET: &str = "_loaded_basket";
+
+/// The state as it is stored: without what `load` added for the request.
+fn stored(mut state: SessionState) -> SessionState {
+    state.remove(LOADED_BASKET);
+    state
+}
 
 /// How many tries `save` makes to find a key that is not taken. With 256 random bits a
 /// collision is practically impossible; a second try is there only to prove the point.
@@ -97,19 +108,16 @@ fn other<E: Into<anyhow::Error>>(error: E) -> anyhow::Error {
     error.into()
 }
 
-/// A database error of the store, noted when it means the database is unavailable.
+/// A database error of the store. actix-session answers every store error with an opaque
+/// 500, which the error pages turn into a 503: the store fails only when its database does.
 fn db_error(error: DbError) -> anyhow::Error {
-    if matches!(error, DbError::Unavailable(_)) {
-        request::note_unavailable();
-    }
     error.into()
 }
 
 impl SessionStore for DieselSessionStore {
     async fn load(&self, session_key: &SessionKey) -> Result<Option<SessionState>, LoadError> {
         let key_hash = hash_key(session_key);
-        let row = key_hash.clone();
-        let with_basket = self.label_keys.is_some() && request::reads_basket();
+        let with_basket = self.label_keys.is_some();
         let loaded = self
             .db
             .run(move |conn| {
@@ -127,18 +135,21 @@ impl SessionStore for DieselSessionStore {
             })
             .await
             .map_err(|error| LoadError::Other(db_error(error)))?;
-        let state = loaded.map(|loaded| {
-            request::keep_loaded_row(row);
-            request::keep_loaded_basket(loaded.basket);
-            loaded.state
-        });
-        state
-            .map(|json| serde_json::from_str(&json))
-            .transpose()
-            .map_err(|error| LoadError::Deserialization(other(error)))
+        let Some(Loaded { state, basket }) = loaded else {
+            return Ok(None);
+        };
+        let mut state: SessionState = serde_json::from_str(&state)
+            .map_err(|error| LoadError::Deserialization(other(error)))?;
+        if let Some(basket) = basket {
+            let lines = serde_json::to_string(&basket)
+                .map_err(|error| LoadError::Deserialization(other(error)))?;
+            state.insert(LOADED_BASKET.to_owned(), lines);
+        }
+        Ok(Some(state))
     }
 
     async fn save(&self, state: SessionState, ttl: &Duration) -> Result<SessionKey, SaveError> {
+        let state = stored(state);
         let json = serde_json::to_string(&state)
             .map_err(|error| SaveError::Serialization(other(error)))?;
         let expires_at = expiry(ttl);
@@ -169,6 +180,7 @@ impl SessionStore for DieselSessionStore {
         state: SessionState,
         ttl: &Duration,
     ) -> Result<SessionKey, UpdateError> {
+        let state = stored(state);
         let json = serde_json::to_string(&state)
             .map_err(|error| UpdateError::Serialization(other(error)))?;
         let key_hash = hash_key(&session_key);
@@ -207,13 +219,8 @@ impl SessionStore for DieselSessionStore {
         Ok(())
     }
 
-    /// Deletes the row, unless the request deleted it already with the change that ended
-    /// the session (see [`note_row_deleted`]).
     async fn delete(&self, session_key: &SessionKey) -> Result<(), anyhow::Error> {
         let key_hash = hash_key(session_key);
-        if request::deleted_already(&key_hash) {
-            return Ok(());
-        }
         self.db
             .run(move |conn| session::delete(conn, &key_hash).map_err(DbError::from))
             .await

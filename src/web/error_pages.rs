@@ -1,10 +1,11 @@
 //! The middleware that renders every error answer as the site's error page.
 
+use actix_session::storage::{SaveError, UpdateError};
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::error::InternalError;
 use actix_web::http::header::{self, HeaderValue};
-use actix_web::http::{Method, StatusCode};
+use actix_web::http::StatusCode;
 use actix_web::middleware::Next;
 use actix_web::{web, HttpResponse};
 
@@ -13,7 +14,6 @@ use super::errors::{add_retry_after, ErrorMessage, PlainAnswer};
 use super::headers::add_security_headers;
 use super::state::AppState;
 use super::visitor::error_layout;
-use crate::session_store;
 
 fn is_html(response: &ServiceResponse<impl MessageBody>) -> bool {
     response
@@ -35,18 +35,9 @@ pub async fn error_pages(
     let state = req
         .app_data::<web::Data<AppState>>()
         .map(|state| state.clone().into_inner());
-    // A request that changes nothing reads the session's basket with the session.
-    let reads_only = matches!(*req.method(), Method::GET | Method::HEAD);
-    let (result, store_unavailable) = session_store::serving(reads_only, next.call(req)).await;
-    let mut response = match result {
+    let mut response = match next.call(req).await {
         Ok(response) => response.map_into_boxed_body(),
-        Err(error) => {
-            return Err(middleware_failure(
-                state.as_deref(),
-                error,
-                store_unavailable,
-            ))
-        }
+        Err(error) => return Err(middleware_failure(state.as_deref(), error)),
     };
     let status = response.status();
     add_retry_after(status, response.headers_mut());
@@ -74,17 +65,21 @@ pub async fn error_pages(
     Ok(ServiceResponse::new(request, page))
 }
 
-/// A middleware (the session store) failed: answer with a page all the same. The session
-/// store is the middleware that talks to the database: when the database was unavailable
-/// (down, busy, unwritable) the answer is a 503, not a 500.
-fn middleware_failure(
-    state: Option<&AppState>,
-    error: actix_web::Error,
-    store_unavailable: bool,
-) -> actix_web::Error {
+/// Whether a middleware's error is the session store's: actix-session answers each with
+/// an opaque 500 that keeps the store's error as its cause.
+fn is_session_store_error(error: &actix_web::Error) -> bool {
+    error.as_error::<InternalError<anyhow::Error>>().is_some()
+        || error.as_error::<InternalError<SaveError>>().is_some()
+        || error.as_error::<InternalError<UpdateError>>().is_some()
+}
+
+/// A middleware failed: answer with a page all the same. The session store is the
+/// middleware that talks to the database, and it fails only when the database does
+/// (down, busy, unwritable): its failures are 503s, not 500s.
+fn middleware_failure(state: Option<&AppState>, error: actix_web::Error) -> actix_web::Error {
     let mut status = error.as_response_error().status_code();
     if status == StatusCode::INTERNAL_SERVER_ERROR
-        && (store_unavailable || state.is_some_and(|state| !state.db.is_available()))
+        && (is_session_store_error(&error) || state.is_some_and(|state| !state.db.is_available()))
     {
         status = StatusCode::SERVICE_UNAVAILABLE;
     }

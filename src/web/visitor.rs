@@ -11,7 +11,7 @@ use crate::db::DbError;
 use crate::domain::BasketId;
 
 /// What the session said about the visitor, put in the request's extensions by the
-/// session layer (`session::note_visitor`) for the error pages, which run outside it.
+/// session layer (`session::read_loaded`) for the error pages, which run outside it.
 #[derive(Debug, Clone, Default)]
 pub struct Visitor {
     pub basket: Option<BasketId>,

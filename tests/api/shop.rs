@@ -284,3 +284,31 @@ async fn the_header_counts_the_items_in_the_basket() {
 
     assert!(page.body.contains("3 items in your basket"));
 }
+
+/// A page's session load hands the basket's lines over in the loaded state; that entry is
+/// the request's, never stored: the row holds only what the handlers wrote.
+#[actix_web::test]
+async fn the_basket_read_with_the_session_is_never_stored_in_it() {
+    // A session lives 100 s here, so it is written again a second after its last write.
+    let app = crate::common::spawn_app_with(|settings| {
+        settings.session_ttl = std::time::Duration::from_secs(100);
+    })
+    .await;
+    let browser = app.browser();
+    browser.add_to_basket(MUG, 1).await;
+    let page = browser.get("/basket").await;
+    assert!(page.body.contains("Enamel Camping Mug"));
+    let written = app.scalar("SELECT MAX(last_seen_at) AS n FROM sessions");
+
+    // A write after a read: the state it stores is the handlers', without the lines.
+    actix_web::rt::time::sleep(std::time::Duration::from_millis(2100)).await;
+    browser.add_to_basket(TEAPOT, 1).await;
+    let rewritten = app.scalar("SELECT MAX(last_seen_at) AS n FROM sessions");
+    assert!(rewritten > written, "the session was written again");
+    let loaded = app.scalar(&format!(
+        "SELECT COUNT(*) AS n FROM sessions WHERE state LIKE '%{}%'",
+        trolley::session_store::LOADED_BASKET
+    ));
+    assert_eq!(loaded, 0);
+    assert_eq!(app.count("sessions"), 1);
+}

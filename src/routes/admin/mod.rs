@@ -9,7 +9,6 @@ mod product_changes;
 mod products;
 mod sessions;
 
-use actix_session::SessionExt;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
@@ -67,7 +66,7 @@ async fn require_admin(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let session = TypedSession::from_session(req.get_session());
+    let session = TypedSession::for_request(req.request());
     let idle_timeout = req
         .app_data::<web::Data<AppState>>()
         .map(|state| state.settings.admin_idle_timeout);

@@ -88,11 +88,11 @@ fn placed(
     token: OrderToken,
 ) -> Result<HttpResponse, AppError> {
     state.catalogue.invalidate();
-    session.purge_deleted();
+    let secure = state.settings.cookie_secure;
     let mut response = see_other(&receipt_location(token));
-    response
-        .add_cookie(&csrf::removal_cookie(state.settings.cookie_secure))
-        .map_err(AppError::internal)?;
+    for removal in [session.end_deleted(secure), csrf::removal_cookie(secure)] {
+        response.add_cookie(&removal).map_err(AppError::internal)?;
+    }
     Ok(response)
 }
 

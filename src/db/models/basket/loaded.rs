@@ -7,7 +7,7 @@ use crate::domain::BasketId;
 
 /// A basket's lines as they were read with the session that holds it, in the same
 /// statement (see `session::find_live_with_basket`).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct LoadedBasket {
     pub id: BasketId,
     pub lines: Vec<BasketLine>,

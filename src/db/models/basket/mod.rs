@@ -18,7 +18,7 @@ use crate::db::{
 use crate::domain::{BasketId, Money, OrderToken};
 
 /// A line of a basket, with what the catalogue says of its product now.
-#[derive(Debug, Clone, Queryable, QueryableByName)]
+#[derive(Debug, Clone, Queryable, QueryableByName, serde::Serialize, serde::Deserialize)]
 pub struct BasketLine {
     #[diesel(sql_type = BigInt)]
     pub product_id: i64,

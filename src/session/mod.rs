@@ -1,25 +1,22 @@
 //! The typed session: what Trolley keeps in a shopper's or an admin's session, under
-//! constant keys, and the middleware that loads and saves it. Handlers use this, never
-//! raw keys, and never the `sessions` table.
+//! constant keys, and the layer that loads and saves it ([`layer`]). Handlers use this,
+//! never raw keys, and never the `sessions` table.
+
+mod layer;
 
 use std::future::{ready, Ready};
 
-use actix_session::config::{CookieContentSecurity, PersistentSession};
-use actix_session::{Session, SessionExt, SessionMiddleware};
-use actix_web::body::MessageBody;
-use actix_web::cookie::{Key, SameSite};
+use actix_session::{Session, SessionExt};
+use actix_web::cookie::Cookie;
 use actix_web::dev::Payload;
-use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::middleware::Next;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 
-use crate::config::Settings;
 use crate::db::models::basket::SessionBasket;
 use crate::db::models::unix_now;
-use crate::db::Db;
 use crate::domain::{BasketId, OrderToken};
-use crate::session_store::{self, DieselSessionStore, LabelKeys};
-use crate::web::{csrf, AppError, AppState, Visitor};
+use crate::web::{cookies, csrf, AppError, AppState};
+
+pub use layer::{middleware, read_loaded, LoadedSession};
 
 pub const SESSION_COOKIE: &str = "trolley_session";
 
@@ -43,14 +40,16 @@ pub struct AdminIdentity {
 
 pub struct TypedSession {
     session: Session,
+    loaded: LoadedSession,
     /// The token of the browser's CSRF cookie, which a session created now adopts.
     csrf_seed: Option<String>,
 }
 
 impl TypedSession {
-    pub fn from_session(session: Session) -> Self {
+    pub(super) fn new(session: Session, loaded: LoadedSession) -> Self {
         Self {
             session,
+            loaded,
             csrf_seed: None,
         }
     }
@@ -92,8 +91,8 @@ impl TypedSession {
     pub fn basket(&self) -> SessionBasket {
         match self.basket_id() {
             None => SessionBasket::Empty,
-            Some(id) => match session_store::loaded_basket(&id) {
-                Some(loaded) => SessionBasket::Loaded(loaded),
+            Some(id) => match self.loaded.basket.as_ref().filter(|loaded| loaded.id == id) {
+                Some(loaded) => SessionBasket::Loaded(loaded.clone()),
                 None => SessionBasket::Unread(id),
             },
         }
@@ -187,14 +186,15 @@ impl TypedSession {
     /// The key hash of the session's stored row, for a change that ends the session in
     /// its own transaction (the order); `None` for a session not stored yet.
     pub fn stored_row(&self) -> Option<Vec<u8>> {
-        session_store::loaded_row()
+        self.loaded.row.clone()
     }
 
-    /// Destroys a session whose row this request deleted in the transaction that ended it
-    /// (see [`TypedSession::stored_row`]): the cookie is removed, the row not deleted again.
-    pub fn purge_deleted(&self) {
-        session_store::note_row_deleted();
-        self.session.purge();
+    /// Ends a session whose row this request deleted in the transaction that ended it
+    /// (see [`TypedSession::stored_row`]): the answer carries the cookie that removes the
+    /// session's, and the session itself is left as loaded, so that the store neither
+    /// writes nor deletes it again. Nothing may change the session afterwards.
+    pub fn end_deleted(&self, secure: bool) -> Cookie<'static> {
+        cookies::removal(SESSION_COOKIE, secure)
     }
 }
 
@@ -203,65 +203,24 @@ impl FromRequest for TypedSession {
     type Future = Ready<Result<Self, AppError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(Ok(Self::for_request(req)))
+    }
+}
+
+impl TypedSession {
+    /// The request's session, with what its load found (see [`read_loaded`]).
+    pub fn for_request(req: &HttpRequest) -> Self {
         let csrf_seed = req
             .app_data::<web::Data<AppState>>()
             .and_then(|state| csrf::cookie_token(req, &state.cookie_key));
-        ready(Ok(Self {
-            session: req.get_session(),
+        let loaded = req
+            .extensions()
+            .get::<LoadedSession>()
+            .cloned()
+            .unwrap_or_default();
+        Self {
             csrf_seed,
-        }))
+            ..Self::new(req.get_session(), loaded)
+        }
     }
-}
-
-/// Middleware inside the session layer: notes the visitor's basket and admin in the
-/// request's extensions for the error pages, which are drawn outside that layer. Reading
-/// the session writes nothing.
-pub async fn note_visitor(
-    req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let session = TypedSession::from_session(req.get_session());
-    let basket = session.basket_id();
-    let visitor = Visitor {
-        basket_count: basket.as_ref().map_or(Some(0), session_store::loaded_count),
-        basket,
-        admin: session.admin().map(|admin| admin.username),
-        csrf_token: None,
-    };
-    req.extensions_mut().insert(visitor);
-    let response = next.call(req).await?;
-    // The token as the handler left it (a login binds a new one), read while the session
-    // layer still holds the state.
-    let token = csrf::bound(&response.request().get_session());
-    if let Some(visitor) = response.request().extensions_mut().get_mut::<Visitor>() {
-        visitor.csrf_token = token;
-    }
-    Ok(response)
-}
-
-/// The session middleware: cookie `trolley_session` holding a signed random key, state in
-/// the database, living `TROLLEY_SESSION_TTL` seconds from its last change.
-pub fn middleware(
-    db: &Db,
-    key: &Key,
-    settings: &Settings,
-) -> SessionMiddleware<DieselSessionStore> {
-    let ttl = i64::try_from(settings.session_ttl.as_secs()).unwrap_or(i64::MAX);
-    let store = DieselSessionStore::new(db.clone()).with_label_keys(LabelKeys {
-        admin_id: ADMIN_ID,
-        user_agent: USER_AGENT,
-        basket_id: BASKET_ID,
-    });
-    SessionMiddleware::builder(store, key.clone())
-        .cookie_name(SESSION_COOKIE.to_owned())
-        .cookie_http_only(true)
-        .cookie_same_site(SameSite::Lax)
-        .cookie_path("/".to_owned())
-        .cookie_secure(settings.cookie_secure)
-        .cookie_content_security(CookieContentSecurity::Signed)
-        .session_lifecycle(
-            PersistentSession::default()
-                .session_ttl(actix_web::cookie::time::Duration::seconds(ttl)),
-        )
-        .build()
 }
