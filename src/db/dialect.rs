@@ -1,10 +1,11 @@
-//! What the two dialects spell differently: write transactions, placeholders, error kinds
-//! and the start-up lock.
+//! What the two dialects do differently: write transactions, error kinds, the start-up
+//! lock, and the one place that picks the backend's own connection ([`on_backend`]).
 
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use diesel::{Connection, RunQueryDsl};
 
+use super::sql;
 use super::DbConnection;
 
 /// Every PostgreSQL connection's limits: a statement waiting for a lock, or running,
@@ -14,6 +15,19 @@ pub(crate) const POSTGRES_TIMEOUTS: &str = "SET lock_timeout = '3s'; SET stateme
 
 /// Start-up work (migrations, seeding) may wait for another instance's and may take long.
 const POSTGRES_NO_TIMEOUTS: &str = "SET lock_timeout = 0; SET statement_timeout = 0";
+
+/// Runs `$body` with `$backend` bound to the connection of whichever backend `$conn` is:
+/// for what Diesel's multi-backend connection does not offer itself (`RETURNING`,
+/// `ON CONFLICT`), written once for both.
+macro_rules! on_backend {
+    ($conn:expr, $backend:ident => $body:expr) => {
+        match $conn {
+            $crate::db::DbConnection::Postgresql($backend) => $body,
+            $crate::db::DbConnection::Sqlite($backend) => $body,
+        }
+    };
+}
+pub(crate) use on_backend;
 
 /// Runs `work` in a transaction that takes the write lock at once. On SQLite a deferred
 /// transaction that reads and then writes can fail with SQLITE_BUSY without waiting;
@@ -52,23 +66,14 @@ pub fn with_startup_lock<T>(
     let is_postgres = matches!(conn, DbConnection::Postgresql(_));
     if is_postgres {
         conn.batch_execute(POSTGRES_NO_TIMEOUTS)?;
-        diesel::sql_query(format!("SELECT pg_advisory_lock({LOCK_ID})")).execute(conn)?;
+        sql::raw(format!("SELECT pg_advisory_lock({LOCK_ID})")).execute(conn)?;
     }
     let result = work(conn);
     if is_postgres {
-        diesel::sql_query(format!("SELECT pg_advisory_unlock({LOCK_ID})")).execute(conn)?;
+        sql::raw(format!("SELECT pg_advisory_unlock({LOCK_ID})")).execute(conn)?;
         conn.batch_execute(POSTGRES_TIMEOUTS)?;
     }
     result
-}
-
-/// Raw SQL written with PostgreSQL's `$n` placeholders, in this connection's dialect
-/// (SQLite reads them as `?n`).
-pub fn dialect_sql(conn: &DbConnection, sql: &str) -> String {
-    match conn {
-        DbConnection::Postgresql(_) => sql.to_owned(),
-        DbConnection::Sqlite(_) => sql.replace('$', "?"),
-    }
 }
 
 pub fn is_unique_violation(error: &DieselError) -> bool {

@@ -16,14 +16,16 @@ pub mod models;
 pub mod pool;
 mod prepared;
 pub mod schema;
+pub mod search;
+pub mod sql;
 
 use diesel::pg::PgConnection;
 use diesel::result::Error as DieselError;
 use diesel::sqlite::SqliteConnection;
 
+pub(crate) use dialect::on_backend;
 pub use dialect::{
-    dialect_sql, is_foreign_key_violation, is_unique_violation, with_startup_lock,
-    write_transaction,
+    is_foreign_key_violation, is_unique_violation, with_startup_lock, write_transaction,
 };
 pub use health::{is_retryable, StatementCounter};
 pub use pool::{Db, Manager};

@@ -14,6 +14,7 @@ use tokio::sync::Semaphore;
 
 use super::dialect::POSTGRES_TIMEOUTS;
 use super::health::{Health, Instrument, ProbeQueue, StatementCounter};
+use super::sql;
 use super::{with_startup_lock, DbConnection, DbError};
 use crate::config::DatabaseUrl;
 
@@ -251,7 +252,7 @@ impl Db {
 
     async fn write_probe(&self) -> Result<(), DbError> {
         self.run(|conn| {
-            diesel::sql_query(
+            sql::raw(
                 "INSERT INTO health_probe (id, probes) VALUES (1, 1) \
                  ON CONFLICT (id) DO UPDATE SET probes = health_probe.probes + 1",
             )

@@ -8,7 +8,7 @@ use actix_web::http::StatusCode;
 use actix_web::web;
 use diesel::{Connection, RunQueryDsl};
 use trolley::config::{DatabaseUrl, Settings};
-use trolley::db::{dialect_sql, Db};
+use trolley::db::Db;
 use trolley::startup::{self, Application};
 
 use super::Browser;
@@ -192,14 +192,11 @@ impl TestApp {
     /// Writes `count` placed orders straight into the database, oldest first.
     pub fn insert_orders(&self, count: usize, name: &str, email: &str, total_pence: i64) {
         let mut conn = self.db.conn().expect("conn");
-        let sql = dialect_sql(
-            &conn,
-            "INSERT INTO orders (order_token, status, customer_name, customer_email, \
+        let sql = "INSERT INTO orders (order_token, status, customer_name, customer_email, \
              customer_address, total_pence, created_at) \
-             VALUES ($1, 'placed', $2, $3, 'Somewhere', $4, $5)",
-        );
+             VALUES ($1, 'placed', $2, $3, 'Somewhere', $4, $5)";
         for i in 0..count {
-            diesel::sql_query(&sql)
+            diesel::sql_query(sql)
                 .bind::<diesel::sql_types::Text, _>(uuid::Uuid::new_v4().to_string())
                 .bind::<diesel::sql_types::Text, _>(format!("{name} {i}"))
                 .bind::<diesel::sql_types::Text, _>(email)

@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::schema::{admins, login_failures};
-use crate::db::{DbConnection, QueryResult};
+use crate::db::{on_backend, DbConnection, QueryResult};
 
 /// How long a failed login counts against its username (and is kept).
 pub const THROTTLE_WINDOW_SECS: i64 = 15 * 60;
@@ -43,10 +43,7 @@ pub fn insert(
         ))
         .on_conflict(admins::username)
         .do_nothing();
-    let inserted = match conn {
-        DbConnection::Postgresql(pg) => insert.execute(pg),
-        DbConnection::Sqlite(sqlite) => insert.execute(sqlite),
-    }?;
+    let inserted = on_backend!(conn, backend => insert.execute(backend))?;
     Ok(inserted == 1)
 }
 
@@ -78,10 +75,7 @@ pub fn record_failure(conn: &mut DbConnection, username: &str, now: i64) -> Quer
             login_failures::failed_at.eq(now),
         ))
         .returning(login_failures::id);
-    match conn {
-        DbConnection::Postgresql(pg) => insert.get_result(pg),
-        DbConnection::Sqlite(sqlite) => insert.get_result(sqlite),
-    }
+    on_backend!(conn, backend => insert.get_result(backend))
 }
 
 /// Removes one recorded attempt (a claim that was refused).

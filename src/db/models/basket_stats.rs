@@ -9,7 +9,8 @@
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 
-use crate::db::{dialect_sql, DbConnection, QueryResult};
+use crate::db::sql;
+use crate::db::{DbConnection, QueryResult};
 
 #[derive(Debug, Clone, Default, QueryableByName)]
 pub struct BasketTotals {
@@ -55,9 +56,7 @@ const LIVE_LINES: &str = "FROM baskets b JOIN basket_items i ON i.basket_id = b.
 
 pub fn live_sessions(conn: &mut DbConnection, now: i64) -> QueryResult<i64> {
     let sql = "SELECT COUNT(*) AS n FROM sessions WHERE expires_at > $1";
-    let count: Count = diesel::sql_query(dialect_sql(conn, sql))
-        .bind::<BigInt, _>(now)
-        .get_result(conn)?;
+    let count: Count = sql::raw(sql).bind::<BigInt, _>(now).get_result(conn)?;
     Ok(count.n)
 }
 
@@ -65,12 +64,13 @@ pub fn live_sessions(conn: &mut DbConnection, now: i64) -> QueryResult<i64> {
 /// `idle_before` (an expiry: a basket whose expiry is below it is idle).
 pub fn totals(conn: &mut DbConnection, now: i64, idle_before: i64) -> QueryResult<BasketTotals> {
     let sql = format!(
-        "SELECT COUNT(DISTINCT b.id) AS baskets, \
-         CAST(COALESCE(SUM(i.quantity), 0) AS BIGINT) AS units, \
-         CAST(COALESCE(SUM(i.quantity * p.price_pence), 0) AS BIGINT) AS value_pence, \
-         COUNT(DISTINCT CASE WHEN b.expires_at < $2 THEN b.id END) AS idle {LIVE_LINES}"
+        "WITH live AS (SELECT b.id, b.expires_at, i.quantity, p.price_pence {LIVE_LINES}) \
+         SELECT COUNT(DISTINCT id) AS baskets, \
+         CAST(COALESCE(SUM(quantity), 0) AS BIGINT) AS units, \
+         CAST(COALESCE(SUM(quantity * price_pence), 0) AS BIGINT) AS value_pence, \
+         COUNT(DISTINCT CASE WHEN expires_at < $2 THEN id END) AS idle FROM live"
     );
-    diesel::sql_query(dialect_sql(conn, &sql))
+    sql::raw(&sql)
         .bind::<BigInt, _>(now)
         .bind::<BigInt, _>(idle_before)
         .get_result(conn)
@@ -82,7 +82,7 @@ pub fn top_products(conn: &mut DbConnection, now: i64, limit: i64) -> QueryResul
         "SELECT p.name AS name, COUNT(*) AS baskets, CAST(SUM(i.quantity) AS BIGINT) AS units \
          {LIVE_LINES} GROUP BY p.id, p.name ORDER BY baskets DESC, units DESC, p.name LIMIT $2"
     );
-    diesel::sql_query(dialect_sql(conn, &sql))
+    sql::raw(&sql)
         .bind::<BigInt, _>(now)
         .bind::<BigInt, _>(limit)
         .load(conn)
@@ -101,7 +101,7 @@ pub fn idle_baskets(
          {LIVE_LINES} AND b.expires_at < $2 GROUP BY b.id, b.expires_at \
          ORDER BY b.expires_at LIMIT $3"
     );
-    diesel::sql_query(dialect_sql(conn, &sql))
+    sql::raw(&sql)
         .bind::<BigInt, _>(now)
         .bind::<BigInt, _>(idle_before)
         .bind::<BigInt, _>(limit)

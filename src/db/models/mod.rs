@@ -13,7 +13,8 @@ pub mod session;
 use diesel::sql_types::BigInt;
 use diesel::RunQueryDsl;
 
-use crate::db::{dialect_sql, DbConnection, QueryResult};
+use crate::db::sql;
+use crate::db::{DbConnection, QueryResult};
 
 /// Now, as Unix seconds: how expiry is stored.
 pub fn unix_now() -> i64 {
@@ -32,7 +33,7 @@ fn delete_expired_batch(
         "DELETE FROM {table} WHERE {key} IN \
          (SELECT {key} FROM {table} WHERE expires_at <= $1 LIMIT $2)"
     );
-    diesel::sql_query(dialect_sql(conn, &sql))
+    sql::raw(&sql)
         .bind::<BigInt, _>(now)
         .bind::<BigInt, _>(limit)
         .execute(conn)

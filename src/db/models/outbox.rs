@@ -6,7 +6,8 @@ use diesel::prelude::*;
 use diesel::sql_types::BigInt;
 
 use crate::db::schema::outbox;
-use crate::db::{dialect_sql, write_transaction, DbConnection, Prepared, QueryResult};
+use crate::db::sql;
+use crate::db::{write_transaction, DbConnection, Prepared, QueryResult};
 use crate::domain::{EmailState, OrderEmail, OrderNumber, OrderStatus};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -125,7 +126,7 @@ pub fn claim_due(
             "SELECT id FROM outbox WHERE state = 'queued' AND next_attempt_at <= $1 \
              ORDER BY id LIMIT $2{lock}"
         );
-        let query = diesel::sql_query(dialect_sql(conn, &sql))
+        let query = sql::raw(&sql)
             .bind::<BigInt, _>(now_ms)
             .bind::<BigInt, _>(limit);
         let ids: Vec<i64> = Prepared::new(query)

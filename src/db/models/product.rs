@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use crate::db::schema::products;
 use diesel::sql_types::{BigInt, Integer};
 
-use crate::db::{dialect_sql, write_transaction, DbConnection, Prepared, QueryResult};
+use crate::db::{search, sql, write_transaction, DbConnection, Prepared, QueryResult};
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
 #[diesel(table_name = products)]
@@ -39,22 +39,6 @@ pub fn all(conn: &mut DbConnection) -> QueryResult<Vec<Product>> {
         .load(conn)
 }
 
-diesel::define_sql_function!(fn lower(text: diesel::sql_types::Text) -> diesel::sql_types::Text);
-
-/// A `LIKE` pattern matching names that contain `query`, any case: the query is lowered
-/// here and the name in SQL, and `%`, `_` and `\` in it match only themselves.
-fn contains_pattern(query: &str) -> String {
-    let mut pattern = String::from("%");
-    for c in query.to_lowercase().chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            pattern.push('\\');
-        }
-        pattern.push(c);
-    }
-    pattern.push('%');
-    pattern
-}
-
 /// Active products in id order, `limit` from `offset`, whose name contains `query` (any
 /// case) when there is one. One statement, served by the `(active, id)` index.
 pub fn active_page(
@@ -71,11 +55,7 @@ pub fn active_page(
         .limit(limit)
         .into_boxed();
     if let Some(query) = query {
-        select = select.filter(
-            lower(products::name)
-                .like(contains_pattern(query))
-                .escape('\\'),
-        );
+        select = select.filter(search::contains(products::name, query));
     }
     select.load(conn)
 }
@@ -149,7 +129,7 @@ pub fn take_stock_for(conn: &mut DbConnection, lines: &[(i64, i32)]) -> QueryRes
         .collect();
     let wanted = wanted.join(" UNION ALL ");
     let sql = match conn {
-        DbConnection::Postgresql(_) => format!("WITH wanted AS ({wanted}), {PG_TAKE_STOCK}"),
+        DbConnection::Postgresql(_) => format!("WITH wanted AS ({wanted}), {}", sql::TAKE_STOCK_PG),
         DbConnection::Sqlite(_) => format!(
             "UPDATE products SET stock = products.stock - wanted.quantity \
              FROM ({wanted}) AS wanted \
@@ -158,7 +138,7 @@ pub fn take_stock_for(conn: &mut DbConnection, lines: &[(i64, i32)]) -> QueryRes
              RETURNING products.id"
         ),
     };
-    let mut query = diesel::sql_query(dialect_sql(conn, &sql)).into_boxed();
+    let mut query = sql::raw(&sql).into_boxed();
     for &(id, quantity) in lines {
         query = query.bind::<BigInt, _>(id).bind::<Integer, _>(quantity);
     }
@@ -168,16 +148,6 @@ pub fn take_stock_for(conn: &mut DbConnection, lines: &[(i64, i32)]) -> QueryRes
         .map(|taken| taken.id)
         .collect())
 }
-
-/// [`take_stock_for`] on PostgreSQL, after a `WITH wanted (id, quantity)` of the lines: a
-/// statement of its own there, and the end of the checkout's single write.
-pub const PG_TAKE_STOCK: &str = "locked AS MATERIALIZED (SELECT products.id FROM products \
-         WHERE products.id IN (SELECT id FROM wanted) ORDER BY products.id FOR NO KEY UPDATE) \
-     UPDATE products SET stock = products.stock - wanted.quantity \
-     FROM wanted, locked \
-     WHERE products.id = wanted.id AND locked.id = wanted.id \
-         AND products.stock >= wanted.quantity AND products.active \
-     RETURNING products.id";
 
 /// A product whose stock was taken.
 #[derive(QueryableByName)]
@@ -207,11 +177,5 @@ pub struct CatalogueFingerprint {
 }
 
 pub fn fingerprint(conn: &mut DbConnection) -> QueryResult<CatalogueFingerprint> {
-    Prepared::new(diesel::sql_query(
-        "SELECT CAST(COUNT(*) AS BIGINT) AS products, \
-                CAST(COALESCE(SUM(revision), 0) AS BIGINT) AS revisions, \
-                CAST(COALESCE(MAX(id), 0) AS BIGINT) AS last_id \
-         FROM products",
-    ))
-    .get_result(conn)
+    Prepared::new(sql::raw(sql::CATALOGUE_FINGERPRINT)).get_result(conn)
 }

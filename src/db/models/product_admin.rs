@@ -8,7 +8,8 @@ use diesel::sql_types::{BigInt, Integer};
 
 use super::product::Product;
 use crate::db::schema::{product_history, products};
-use crate::db::{dialect_sql, write_transaction, DbConnection, Prepared, QueryResult};
+use crate::db::sql;
+use crate::db::{on_backend, write_transaction, DbConnection, Prepared, QueryResult};
 use crate::domain::{Money, ProductDraft, StockChange, StockLevel, MAX_STOCK};
 
 /// Where new products' picture comes from until the catalogue has uploads.
@@ -96,10 +97,7 @@ pub fn create(
                 products::active.eq(draft.active),
             ))
             .returning(products::id);
-        let id: i64 = match conn {
-            DbConnection::Postgresql(pg) => insert.get_result(pg)?,
-            DbConnection::Sqlite(sqlite) => insert.get_result(sqlite)?,
-        };
+        let id: i64 = on_backend!(conn, backend => insert.get_result(backend)?);
         let change = format!(
             "Created “{}” at {}, {} in stock, {}",
             draft.name,
@@ -217,7 +215,7 @@ pub fn change_stock(
                WHERE id = $2 AND stock + $1 >= 0 AND ($1 < 0 OR stock + $1 <= $3) \
                RETURNING stock";
     write_transaction(conn, |conn| {
-        let query = diesel::sql_query(dialect_sql(conn, sql))
+        let query = sql::raw(sql)
             .bind::<Integer, _>(change.get())
             .bind::<BigInt, _>(id)
             .bind::<Integer, _>(MAX_STOCK);

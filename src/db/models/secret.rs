@@ -3,7 +3,7 @@
 use diesel::prelude::*;
 
 use crate::db::schema::secrets;
-use crate::db::{DbConnection, QueryResult};
+use crate::db::{on_backend, DbConnection, QueryResult};
 
 /// Returns the secret `name`, storing `generate()` first if there is none, and whether it
 /// was created now. Instances that start together agree: the first insert wins and
@@ -22,10 +22,7 @@ pub fn get_or_create(
         .values((secrets::name.eq(name), secrets::value.eq(generate())))
         .on_conflict(secrets::name)
         .do_nothing();
-    let created = match conn {
-        DbConnection::Postgresql(pg) => insert.execute(pg),
-        DbConnection::Sqlite(sqlite) => insert.execute(sqlite),
-    }? == 1;
+    let created = on_backend!(conn, backend => insert.execute(backend))? == 1;
     let value = find(conn, name)?.ok_or(diesel::result::Error::NotFound)?;
     Ok((value, created))
 }

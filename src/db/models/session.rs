@@ -5,7 +5,7 @@ use diesel::sql_types::{BigInt, Binary, Nullable, Text};
 
 use super::basket::{BasketLine, LoadedBasket};
 use crate::db::schema::sessions;
-use crate::db::{dialect_sql, is_unique_violation, DbConnection, Prepared, QueryResult};
+use crate::db::{is_unique_violation, sql, DbConnection, Prepared, QueryResult};
 use crate::domain::BasketId;
 
 /// What the store knows of a session besides its state, kept in columns so that it can
@@ -81,16 +81,6 @@ pub struct Loaded {
     pub basket: Option<LoadedBasket>,
 }
 
-// One row per line of the session's basket (ordered as `basket::lines` orders them), or
-// one row with no line (SQLite reads `$n` as `?n`).
-const LOAD_SQL: &str = "SELECT s.state, s.basket_id, p.id AS product_id, p.name, p.slug, \
-     p.image, p.price_pence AS unit_price_pence, p.stock, i.quantity, p.active \
-     FROM sessions s \
-     LEFT JOIN basket_items i ON i.basket_id = s.basket_id \
-     LEFT JOIN products p ON p.id = i.product_id \
-     WHERE s.key_hash = $1 AND s.expires_at > $2 \
-     ORDER BY p.name";
-
 #[derive(QueryableByName)]
 struct LoadedRow {
     #[diesel(sql_type = Text)]
@@ -108,7 +98,7 @@ pub fn find_live_with_basket(
     key_hash: &[u8],
     now: i64,
 ) -> QueryResult<Option<Loaded>> {
-    let query = diesel::sql_query(dialect_sql(conn, LOAD_SQL))
+    let query = sql::raw(sql::SESSION_WITH_BASKET)
         .bind::<Binary, _>(key_hash)
         .bind::<BigInt, _>(now);
     let mut rows = Prepared::new(query).load::<LoadedRow>(conn)?.into_iter();

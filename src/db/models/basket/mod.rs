@@ -12,10 +12,10 @@ use super::order;
 use super::product::{self, Product};
 use crate::db::schema::{basket_items, baskets, products};
 use crate::db::{
-    dialect_sql, is_foreign_key_violation, write_transaction, DbConnection, Prepared, QueryResult,
-    Returned,
+    is_foreign_key_violation, on_backend, sql, write_transaction, DbConnection, Prepared,
+    QueryResult, Returned,
 };
-use crate::domain::{BasketId, Money, OrderToken};
+use crate::domain::{BasketId, Money, OrderToken, Quantity};
 
 /// A line of a basket, with what the catalogue says of its product now.
 #[derive(Debug, Clone, Queryable, QueryableByName, serde::Serialize, serde::Deserialize)]
@@ -64,24 +64,6 @@ pub enum LineChange {
     Set(i32),
 }
 
-// One statement each: inserted only when the product exists, is on sale and in stock, merged
-// only within stock and 99, the line returned when it changed (SQLite reads `$n` as `?n`).
-const ADD_SQL: &str = "INSERT INTO basket_items (basket_id, product_id, quantity) \
-     SELECT $1, p.id, $3 FROM products p WHERE p.id = $2 AND p.active AND p.stock >= $3 \
-     ON CONFLICT (basket_id, product_id) DO UPDATE \
-     SET quantity = basket_items.quantity + excluded.quantity \
-     WHERE basket_items.quantity + excluded.quantity <= 99 \
-     AND basket_items.quantity + excluded.quantity <= \
-     (SELECT stock FROM products WHERE id = excluded.product_id AND active) \
-     RETURNING 1 AS returned";
-
-const SET_SQL: &str = "INSERT INTO basket_items (basket_id, product_id, quantity) \
-     SELECT $1, p.id, $3 FROM products p WHERE p.id = $2 AND p.active AND p.stock >= $3 \
-     ON CONFLICT (basket_id, product_id) DO UPDATE \
-     SET quantity = excluded.quantity \
-     WHERE excluded.quantity <= (SELECT stock FROM products WHERE id = excluded.product_id AND active) \
-     RETURNING 1 AS returned";
-
 /// Applies `change` to one line. Returns false, changing nothing, when the product is
 /// unknown or the line would pass its stock or 99. Fails with a foreign-key violation when
 /// the basket row is gone.
@@ -91,14 +73,15 @@ pub fn change_line(
     product_id: i64,
     change: LineChange,
 ) -> QueryResult<bool> {
-    let (sql, quantity) = match change {
-        LineChange::Add(quantity) => (ADD_SQL, quantity),
-        LineChange::Set(quantity) => (SET_SQL, quantity),
+    let (statement, quantity) = match change {
+        LineChange::Add(quantity) => (sql::BASKET_ADD_LINE, quantity),
+        LineChange::Set(quantity) => (sql::BASKET_SET_LINE, quantity),
     };
-    let query = diesel::sql_query(dialect_sql(conn, sql))
+    let query = sql::raw(statement)
         .bind::<Text, _>(basket.as_str())
+        .bind::<Integer, _>(quantity)
         .bind::<BigInt, _>(product_id)
-        .bind::<Integer, _>(quantity);
+        .bind::<Integer, _>(Quantity::MAX);
     let changed = Prepared::new(query).load::<Returned>(conn)?;
     Ok(changed.len() == 1)
 }
@@ -240,10 +223,7 @@ pub fn touch(conn: &mut DbConnection, basket: &BasketId, expires_at: i64) -> Que
         .on_conflict(baskets::id)
         .do_update()
         .set(baskets::expires_at.eq(expires_at));
-    match conn {
-        DbConnection::Postgresql(pg) => upsert.execute(pg),
-        DbConnection::Sqlite(sqlite) => upsert.execute(sqlite),
-    }?;
+    on_backend!(conn, backend => upsert.execute(backend))?;
     Ok(())
 }
 

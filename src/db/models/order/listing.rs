@@ -5,10 +5,8 @@ use diesel::prelude::*;
 
 use super::Order;
 use crate::db::schema::{order_lines, orders};
-use crate::db::{DbConnection, QueryResult};
+use crate::db::{search, DbConnection, QueryResult};
 use crate::domain::{OrderNumber, OrderStatus};
-
-diesel::define_sql_function!(fn lower(text: diesel::sql_types::Text) -> diesel::sql_types::Text);
 
 type Backend = <DbConnection as diesel::Connection>::Backend;
 
@@ -18,17 +16,6 @@ pub struct OrderFilter {
     pub status: Option<OrderStatus>,
     /// Matches an order number (`42`, `#42`, `T000042`), or part of a name or email.
     pub query: Option<String>,
-}
-
-fn escape_like(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            escaped.push('\\');
-        }
-        escaped.push(c);
-    }
-    escaped
 }
 
 fn filtered(filter: &OrderFilter) -> orders::BoxedQuery<'static, Backend> {
@@ -42,14 +29,11 @@ fn filtered(filter: &OrderFilter) -> orders::BoxedQuery<'static, Backend> {
         .map(str::trim)
         .filter(|t| !t.is_empty())
     {
-        let pattern = format!("%{}%", escape_like(&text.to_lowercase()));
         // No order has id 0: a text that is not a number matches by name or email only.
         let id = OrderNumber::parse(text).map_or(0, OrderNumber::id);
         query = query.filter(
-            lower(orders::customer_name)
-                .like(pattern.clone())
-                .escape('\\')
-                .or(lower(orders::customer_email).like(pattern).escape('\\'))
+            search::contains(orders::customer_name, text)
+                .or(search::contains(orders::customer_email, text))
                 .or(orders::id.eq(id)),
         );
     }
@@ -113,14 +97,4 @@ pub fn item_counts(conn: &mut DbConnection, order_ids: &[i64]) -> QueryResult<Ve
         .filter(order_lines::order_id.eq_any(order_ids))
         .select((order_lines::order_id, order_lines::quantity))
         .load(conn)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::escape_like;
-
-    #[test]
-    fn like_patterns_are_escaped() {
-        assert_eq!(escape_like("50%_off\\"), "50\\%\\_off\\\\");
-    }
 }

@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 use super::find_by_token;
 use crate::db::models::basket::BasketLine;
 use crate::db::{
-    is_retryable, is_unique_violation, write_transaction, DbConnection, Prepared, QueryResult,
+    is_retryable, is_unique_violation, sql, write_transaction, DbConnection, Prepared, QueryResult,
 };
 use crate::domain::{BasketId, CustomerDetails, OrderToken};
 
@@ -39,10 +39,6 @@ pub fn basket_version(lines: &[BasketLine]) -> String {
 // then be written in one statement. (SQLite's write transaction excludes the add already.)
 const LOCK_BASKET_SQL: &str =
     "SELECT nextval('orders_id_seq') AS id FROM baskets WHERE id = $1 FOR UPDATE";
-const LOCKED_LINES_SQL: &str = "SELECT p.id AS product_id, p.name, p.slug, p.image, \
-     p.price_pence AS unit_price_pence, p.stock, bi.quantity, p.active \
-     FROM basket_items bi JOIN baskets b ON b.id = bi.basket_id \
-     JOIN products p ON p.id = bi.product_id WHERE bi.basket_id = $1 ORDER BY p.name";
 
 /// The basket as checkout holds it: its lines, locked for the rest of the transaction,
 /// and on PostgreSQL the id its order will have.
@@ -57,11 +53,11 @@ struct Drawn {
     id: i64,
 }
 
-/// The basket's lines, locked (see `LOCKED_LINES_SQL`).
+/// The basket's lines, locked (see `sql/basket_lines_locked.sql`).
 fn lock_basket(conn: &mut DbConnection, basket: &BasketId) -> QueryResult<Locked> {
     let (order_id, sql) = match conn {
         DbConnection::Postgresql(_) => {
-            let lock = diesel::sql_query(LOCK_BASKET_SQL).bind::<Text, _>(basket.as_str());
+            let lock = sql::raw(LOCK_BASKET_SQL).bind::<Text, _>(basket.as_str());
             let Some(drawn) = Prepared::new(lock).load::<Drawn>(conn)?.pop() else {
                 // The basket is gone (ordered, or expired): nothing to order.
                 return Ok(Locked {
@@ -71,12 +67,12 @@ fn lock_basket(conn: &mut DbConnection, basket: &BasketId) -> QueryResult<Locked
             };
             (
                 Some(drawn.id),
-                format!("{LOCKED_LINES_SQL} FOR UPDATE OF bi, b"),
+                format!("{} FOR UPDATE OF bi, b", sql::BASKET_LINES_LOCKED),
             )
         }
-        DbConnection::Sqlite(_) => (None, LOCKED_LINES_SQL.replace('$', "?")),
+        DbConnection::Sqlite(_) => (None, sql::BASKET_LINES_LOCKED.to_owned()),
     };
-    let lines = diesel::sql_query(sql).bind::<Text, _>(basket.as_str());
+    let lines = sql::raw(sql).bind::<Text, _>(basket.as_str());
     let lines = Prepared::new(lines).load(conn)?;
     Ok(Locked { order_id, lines })
 }

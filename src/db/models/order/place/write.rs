@@ -12,10 +12,10 @@ use diesel::sql_types::{Array, BigInt, Binary, Integer, Nullable, Text, Timestam
 use super::NewOrder;
 use crate::db::models::basket::{self, BasketLine};
 use crate::db::models::outbox::{self, QueuedEmail};
-use crate::db::models::product::{self, Taken, PG_TAKE_STOCK};
+use crate::db::models::product::{self, Taken};
 use crate::db::models::session;
 use crate::db::schema::orders;
-use crate::db::{dialect_sql, DbConnection, Prepared, QueryResult};
+use crate::db::{on_backend, sql, DbConnection, Prepared, QueryResult};
 use crate::domain::OrderStatus;
 
 /// Writes the order, with the id drawn for it on PostgreSQL. Returns the products whose
@@ -34,26 +34,7 @@ pub(super) fn write(
     }
 }
 
-/// The whole write on PostgreSQL. Every part runs whether or not the final `UPDATE` reads
-/// it; the foreign keys are checked at the statement's end, when the order row exists.
-/// The lines go in as arrays, so that the text is one for any number of lines and is
-/// kept prepared.
-const WRITE_ORDER_SQL: &str = "WITH placed AS (\
-         INSERT INTO orders (id, order_token, status, customer_name, customer_email, \
-             customer_address, total_pence, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)), \
-     written AS (\
-         INSERT INTO order_lines (order_id, product_id, product_name, unit_price_pence, quantity) \
-         SELECT $1, line.product_id, line.name, line.price, line.quantity \
-         FROM unnest($9, $10, $11, $12) AS line (product_id, name, price, quantity)), \
-     queued AS (\
-         INSERT INTO outbox (order_id, kind, to_address, subject, state, attempts, \
-             next_attempt_at, created_at) \
-         VALUES ($1, $13, $14, $15, $16, 0, $17, $18)), \
-     emptied AS (DELETE FROM baskets WHERE id = $19), \
-     ended AS (DELETE FROM sessions WHERE key_hash = $20), \
-     wanted AS (SELECT * FROM unnest($9, $12) AS wanted (id, quantity)), ";
-
+/// The whole write on PostgreSQL, in one statement (`sql/order_write.pg.sql`).
 fn in_one_statement(
     pg: &mut PgConnection,
     order: &NewOrder<'_>,
@@ -68,7 +49,7 @@ fn in_one_statement(
         order.now,
     );
     let column = |part: fn(&BasketLine) -> i64| lines.iter().map(part).collect::<Vec<_>>();
-    let query = diesel::sql_query(format!("{WRITE_ORDER_SQL}{PG_TAKE_STOCK}"))
+    let query = sql::raw(format!("{}{}", sql::ORDER_WRITE_PG, sql::TAKE_STOCK_PG))
         .bind::<BigInt, _>(order_id)
         .bind::<Text, _>(order.token.to_string())
         .bind::<Text, _>(OrderStatus::Placed.as_str())
@@ -116,10 +97,7 @@ fn one_by_one(
             orders::created_at.eq(order.now),
         ))
         .returning(orders::id);
-    let order_id: i64 = match conn {
-        DbConnection::Postgresql(pg) => insert_order.get_result(pg)?,
-        DbConnection::Sqlite(sqlite) => insert_order.get_result(sqlite)?,
-    };
+    let order_id: i64 = on_backend!(conn, backend => insert_order.get_result(backend)?);
     insert_lines(conn, order_id, lines)?;
     let to = customer.email.as_str();
     outbox::enqueue(conn, order_id, OrderStatus::Placed, to, order.now)?;
@@ -155,7 +133,7 @@ fn insert_lines(conn: &mut DbConnection, order_id: i64, lines: &[BasketLine]) ->
          VALUES {}",
         rows.join(", ")
     );
-    let mut query = diesel::sql_query(dialect_sql(conn, &sql)).into_boxed();
+    let mut query = sql::raw(&sql).into_boxed();
     for line in lines {
         query = query
             .bind::<BigInt, _>(order_id)
