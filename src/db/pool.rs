@@ -242,6 +242,17 @@ impl Db {
         .map_err(|_| E::from(DbError::Cancelled))?
     }
 
+    /// [`run`](Self::run) for work that only talks to the database: its Diesel errors are
+    /// [`DbError`]s, which every caller's error type takes (`?`).
+    pub async fn query<T, F>(&self, work: F) -> Result<T, DbError>
+    where
+        F: FnOnce(&mut DbConnection) -> super::QueryResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.run(move |conn| work(conn).map_err(DbError::from))
+            .await
+    }
+
     /// The health check: one committed write to the one-row `health_probe` table. It
     /// fails when the database cannot be written (a read-only PostgreSQL, an immutable or
     /// unwritable SQLite file, a full disk), not only when it cannot be read. Concurrent

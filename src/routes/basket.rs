@@ -36,10 +36,8 @@ pub(super) async fn lines(
         SessionBasket::Empty => Ok(Vec::new()),
         SessionBasket::Loaded(loaded) => Ok(loaded.lines),
         SessionBasket::Unread(basket) => {
-            state
-                .db
-                .run(move |conn| Ok::<_, AppError>(basket::lines(conn, &basket)?))
-                .await
+            let lines = state.db.query(move |conn| basket::lines(conn, &basket));
+            Ok(lines.await?)
         }
     }
 }
@@ -166,10 +164,10 @@ async fn change_line(
     let product_id = product_id.get();
     let outcome = state
         .db
-        .run(move |conn| {
-            Ok::<_, AppError>(basket::apply_change(
+        .query(move |conn| {
+            basket::apply_change(
                 conn, existing, checkout, product_id, change, refresh, expires_at,
-            )?)
+            )
         })
         .await?;
     match outcome {
@@ -222,9 +220,7 @@ async fn remove_line(
     let product_id = product_id.get();
     let known = state
         .db
-        .run(move |conn| {
-            Ok::<_, AppError>(basket::remove_product(conn, basket.as_ref(), product_id)?)
-        })
+        .query(move |conn| basket::remove_product(conn, basket.as_ref(), product_id))
         .await?;
     if known {
         Ok(())

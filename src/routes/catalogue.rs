@@ -12,10 +12,8 @@ use crate::db::models::basket::SessionBasket;
 use crate::db::models::product::{self, Product};
 use crate::domain::ProductId;
 use crate::session::TypedSession;
-use crate::web::{AppError, AppState, PageNotice};
+use crate::web::{AppError, AppState, PageNotice, PageNumber};
 
-/// Pages past this are past the end of any catalogue Trolley serves: 404 without a query.
-const MAX_PAGE: i64 = 1_000_000;
 /// The longest search accepted.
 const MAX_QUERY_CHARS: usize = 100;
 
@@ -35,22 +33,7 @@ impl TryFrom<&CatalogueParams> for PageRequest {
     type Error = AppError;
 
     fn try_from(params: &CatalogueParams) -> Result<Self, AppError> {
-        let number = match params.page.as_deref().map(str::trim) {
-            None | Some("") => 1,
-            // A number too large for i64 is still a number: a page past the last.
-            Some(text) if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) => {
-                Some(text.parse::<i64>().unwrap_or(i64::MAX))
-                    .filter(|page| *page >= 1)
-                    .ok_or_else(|| {
-                        AppError::BadRequest("page must be a whole number from 1.".into())
-                    })?
-            }
-            Some(_) => {
-                return Err(AppError::BadRequest(
-                    "page must be a whole number from 1.".into(),
-                ))
-            }
-        };
+        let number = PageNumber::parse(params.page.as_deref())?.get();
         let query = params.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
         if query.is_some_and(|q| q.chars().count() > MAX_QUERY_CHARS) {
             return Err(AppError::BadRequest(format!(
@@ -80,14 +63,15 @@ async fn page_and_count(
     let catalogue = Arc::clone(&state.catalogue);
     state
         .db
-        .run(move |conn| {
+        .query(move |conn| {
             let page = match servable {
                 Some(page) => page,
                 None => catalogue.page(conn, request.query.as_deref(), request.number)?,
             };
-            Ok::<_, AppError>((page, basket.count(conn)?))
+            Ok((page, basket.count(conn)?))
         })
         .await
+        .map_err(AppError::from)
 }
 
 /// The page's product grid as this visitor sees it: drawn once per copy of the page and
@@ -129,7 +113,8 @@ pub async fn index(
     params: web::Query<CatalogueParams>,
 ) -> Result<HttpResponse, AppError> {
     let request = PageRequest::try_from(&params.into_inner())?;
-    if request.number > MAX_PAGE {
+    // Past the end of any catalogue Trolley serves: 404 without a query.
+    if request.number >= PageNumber::MAX {
         return Err(AppError::NotFound);
     }
     let (number, query) = (request.number, request.query.clone());
@@ -166,15 +151,16 @@ async fn product_and_count(
     let catalogue = Arc::clone(&state.catalogue);
     state
         .db
-        .run(move |conn| {
+        .query(move |conn| {
             let front = catalogue.get(conn)?;
             let product = match cached(&front) {
                 Some(product) => Some(product),
                 None => product::find_active(conn, id)?,
             };
-            Ok::<_, AppError>((product, basket.count(conn)?))
+            Ok((product, basket.count(conn)?))
         })
         .await
+        .map_err(AppError::from)
 }
 
 pub async fn product(

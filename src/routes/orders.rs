@@ -19,7 +19,7 @@ pub async fn receipt(
     let basket = session.basket();
     let (found, count) = state
         .db
-        .run(move |conn| {
+        .query(move |conn| {
             let found = match order::find_by_token(conn, token)? {
                 Some(order) => {
                     let lines = order::lines(conn, order.id)?;
@@ -28,7 +28,7 @@ pub async fn receipt(
                 }
                 None => None,
             };
-            Ok::<_, AppError>((found, basket.count(conn)?))
+            Ok((found, basket.count(conn)?))
         })
         .await?;
     let (order, lines, email) = found.ok_or(AppError::NotFound)?;

@@ -59,11 +59,12 @@ pub async fn product_name(state: &AppState, product_id: i64) -> Result<Option<St
     }
     state
         .db
-        .run(move |conn| {
+        .query(move |conn| {
             let found = product::find(conn, product_id)?;
-            Ok::<_, AppError>(found.map(|product| product.name))
+            Ok(found.map(|product| product.name))
         })
         .await
+        .map_err(AppError::from)
 }
 
 #[cfg(test)]

@@ -43,8 +43,8 @@ pub async fn show(
     type Stats = (i64, BasketTotals, Vec<TopProduct>, Vec<IdleBasket>);
     let (sessions, totals, top, idle): Stats = state
         .db
-        .run(move |conn| {
-            Ok::<_, AppError>((
+        .query(move |conn| {
+            Ok((
                 basket_stats::live_sessions(conn, now)?,
                 basket_stats::totals(conn, now, idle_before)?,
                 basket_stats::top_products(conn, now, TOP_PRODUCTS)?,

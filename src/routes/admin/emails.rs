@@ -79,9 +79,9 @@ pub async fn list(
     let offset = (page - 1) * PAGE_SIZE;
     let (rows, count) = state
         .db
-        .run(move |conn| {
+        .query(move |conn| {
             let rows = outbox::list(conn, PAGE_SIZE, offset)?;
-            Ok::<_, AppError>((rows, outbox::count(conn)?))
+            Ok((rows, outbox::count(conn)?))
         })
         .await?;
     let pages = ((count + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
@@ -114,10 +114,10 @@ pub async fn retry(
     let now = Utc::now().timestamp_millis();
     let (queued, exists) = state
         .db
-        .run(move |conn| {
+        .query(move |conn| {
             let queued = outbox::retry(conn, id, now)?;
             let exists = queued || outbox::find(conn, id)?.is_some();
-            Ok::<_, AppError>((queued, exists))
+            Ok((queued, exists))
         })
         .await?;
     if !exists {

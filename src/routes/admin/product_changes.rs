@@ -78,9 +78,9 @@ pub async fn create(
     let name = draft.name.clone();
     let id = state
         .db
-        .run(move |conn| {
+        .query(move |conn| {
             let now = Utc::now().naive_utc();
-            Ok::<_, AppError>(product_admin::create(conn, &draft, stock, &username, now)?)
+            product_admin::create(conn, &draft, stock, &username, now)
         })
         .await?;
     state.catalogue.invalidate();
@@ -127,11 +127,9 @@ pub async fn save(
     let username = admin.username.clone();
     let saved = state
         .db
-        .run(move |conn| {
+        .query(move |conn| {
             let now = Utc::now().naive_utc();
-            Ok::<_, AppError>(product_admin::save(
-                conn, id, version, &draft, &username, now,
-            )?)
+            product_admin::save(conn, id, version, &draft, &username, now)
         })
         .await?;
     match saved {
@@ -183,11 +181,9 @@ pub async fn change_stock(
     let username = admin.username.clone();
     let outcome = state
         .db
-        .run(move |conn| {
+        .query(move |conn| {
             let now = Utc::now().naive_utc();
-            Ok::<_, AppError>(product_admin::change_stock(
-                conn, id, change, &username, now,
-            )?)
+            product_admin::change_stock(conn, id, change, &username, now)
         })
         .await?;
     match outcome {

@@ -52,9 +52,9 @@ pub async fn list(
     let page = parse_page(params.page.as_deref())?;
     let (rows, count) = state
         .db
-        .run(move |conn| {
+        .query(move |conn| {
             let rows = product_admin::list(conn, (page - 1) * PAGE_SIZE, PAGE_SIZE)?;
-            Ok::<_, AppError>((rows, product_admin::count(conn)?))
+            Ok((rows, product_admin::count(conn)?))
         })
         .await?;
     let products: Vec<ProductRow> = rows.into_iter().map(ProductRow::from).collect();
@@ -118,7 +118,7 @@ pub async fn render_form(
         let id = product.id;
         let history: Vec<HistoryEntry> = state
             .db
-            .run(move |conn| Ok::<_, AppError>(product_admin::history(conn, id)?))
+            .query(move |conn| product_admin::history(conn, id))
             .await?;
         let history: Vec<HistoryView> = history
             .into_iter()
@@ -149,7 +149,7 @@ pub async fn new(
 pub async fn load(state: &AppState, id: i64) -> Result<Product, AppError> {
     state
         .db
-        .run(move |conn| Ok::<_, AppError>(product::find(conn, id)?))
+        .query(move |conn| product::find(conn, id))
         .await?
         .ok_or(AppError::NotFound)
 }

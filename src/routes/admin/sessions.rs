@@ -47,7 +47,7 @@ pub async fn list(
     let admin_id = admin.id;
     let rows = state
         .db
-        .run(move |conn| Ok::<_, AppError>(session::live_for_admin(conn, admin_id, unix_now())?))
+        .query(move |conn| session::live_for_admin(conn, admin_id, unix_now()))
         .await?;
     let current = current_key_hash(&req, &state);
     let sessions: Vec<SessionView> = rows
@@ -77,7 +77,7 @@ pub async fn end_others(
     let admin_id = admin.id;
     let ended = state
         .db
-        .run(move |conn| Ok::<_, AppError>(session::delete_for_admin(conn, admin_id, Some(&keep))?))
+        .query(move |conn| session::delete_for_admin(conn, admin_id, Some(&keep)))
         .await?;
     log::info!("admin {:?} ended {ended} other sessions", admin.username);
     let message = match ended {

@@ -59,7 +59,7 @@ pub async fn form(
                 let expires_at = state.session_expiry();
                 state
                     .db
-                    .run(move |conn| Ok::<_, AppError>(basket::touch(conn, &basket, expires_at)?))
+                    .query(move |conn| basket::touch(conn, &basket, expires_at))
                     .await?;
                 session.mark_refreshed(now)?;
             }

@@ -65,7 +65,7 @@ pub async fn submit(
     let session_row = session.stored_row();
     let placement = state
         .db
-        .run(move |conn| {
+        .query(move |conn| {
             let new_order = NewOrder {
                 basket_id: &basket,
                 version: &version,
@@ -74,7 +74,7 @@ pub async fn submit(
                 now,
                 ends_session: session_row.as_deref(),
             };
-            Ok::<_, AppError>(order::place(conn, &new_order)?)
+            order::place(conn, &new_order)
         })
         .await?;
     answer(&req, &state, &session, &fields, token, placement).await
@@ -101,7 +101,7 @@ fn placed(
 async fn already_placed(state: &AppState, token: OrderToken) -> Result<bool, AppError> {
     let existing = state
         .db
-        .run(move |conn| Ok::<_, AppError>(order::find_by_token(conn, token)?))
+        .query(move |conn| order::find_by_token(conn, token))
         .await?;
     Ok(existing.is_some())
 }

@@ -36,14 +36,14 @@ pub async fn csv(
     let filter = params.filter()?;
     let (orders, counts) = state
         .db
-        .run(move |conn| {
+        .query(move |conn| {
             let orders = order::list_all(conn, &filter)?;
             let ids: Vec<i64> = orders.iter().map(|o| o.id).collect();
             let counts = ids
                 .chunks(500)
                 .map(|chunk| order::item_counts(conn, chunk))
                 .collect::<Result<Vec<_>, _>>()?;
-            Ok::<_, AppError>((orders, counts.concat()))
+            Ok((orders, counts.concat::<(i64, i32)>()))
         })
         .await?;
     // The file is named for the shop's day it was taken, so that downloads do not collide.

@@ -115,7 +115,7 @@ pub async fn change_status(
     let now = Utc::now().naive_utc();
     let change = state
         .db
-        .run(move |conn| Ok::<_, AppError>(order::change_status(conn, id, next, &username, now)?))
+        .query(move |conn| order::change_status(conn, id, next, &username, now))
         .await?;
     let number = OrderNumber::from_id(id);
     match change {

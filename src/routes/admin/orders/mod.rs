@@ -110,13 +110,13 @@ pub async fn list(
     let query_filter = filter.clone();
     let (orders, (count, total), counts, placed) = state
         .db
-        .run(move |conn| {
+        .query(move |conn| {
             let orders = order::list(conn, &query_filter, PAGE_SIZE, (page - 1) * PAGE_SIZE)?;
             let summary = order::summary(conn, &query_filter)?;
             let ids: Vec<i64> = orders.iter().map(|o| o.id).collect();
             let counts = order::item_counts(conn, &ids)?;
             let placed = order::placed_since(conn, &query_filter, since)?;
-            Ok::<_, AppError>((orders, summary, counts, placed))
+            Ok((orders, summary, counts, placed))
         })
         .await?;
     let items = items_per_order(counts);
