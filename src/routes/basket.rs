@@ -7,13 +7,15 @@ use serde::Deserialize;
 use super::catalogue::{self, CatalogueParams};
 use super::return_to::{self, Origin};
 use super::views::BasketView;
-use crate::db::models::basket::{self, BasketLine, ChangeOutcome, LineChange, SessionBasket};
+use crate::db::models::basket::{
+    self, BasketChange, BasketLine, ChangeOutcome, LineChange, SessionBasket,
+};
 use crate::db::models::product::Product;
 use crate::db::models::unix_now;
 use crate::domain::{OrderToken, ProductId, Quantity};
 use crate::session::TypedSession;
 use crate::web::form::required;
-use crate::web::{AppError, AppState, Flash, Form, PageNotice};
+use crate::web::{note_basket_count, AppError, AppState, Flash, Form, PageNotice};
 
 pub async fn show(
     req: HttpRequest,
@@ -22,7 +24,7 @@ pub async fn show(
 ) -> Result<HttpResponse, AppError> {
     let basket = BasketView::new(lines(&state, &session).await?);
     let mut context = tera::Context::new();
-    context.insert("basket_count", &basket.count);
+    note_basket_count(&req, basket.count);
     context.insert("basket", &basket);
     state.render(&req, StatusCode::OK, "basket.html", context)
 }
@@ -156,19 +158,19 @@ async fn change_line(
     product_id: ProductId,
     change: LineChange,
 ) -> Result<(), AppError> {
-    let existing = session.basket_id();
-    let checkout = session.order_token();
     let now = unix_now();
-    let refresh = session.due_for_refresh(state.settings.session_ttl, now);
-    let expires_at = state.session_expiry();
-    let product_id = product_id.get();
+    let asked = BasketChange {
+        existing: session.basket_id(),
+        checkout: session.order_token(),
+        product_id: product_id.get(),
+        change,
+        refresh: session.due_for_refresh(state.settings.session_ttl, now),
+        expires_at: state.session_expiry(),
+    };
+    let (checkout, refresh) = (asked.checkout, asked.refresh);
     let outcome = state
         .db
-        .query(move |conn| {
-            basket::apply_change(
-                conn, existing, checkout, product_id, change, refresh, expires_at,
-            )
-        })
+        .query(move |conn| basket::apply_change(conn, asked))
         .await?;
     match outcome {
         ChangeOutcome::Changed { basket, created } => {

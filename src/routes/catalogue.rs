@@ -12,7 +12,7 @@ use crate::db::models::basket::SessionBasket;
 use crate::db::models::product::{self, Product};
 use crate::domain::ProductId;
 use crate::session::TypedSession;
-use crate::web::{AppError, AppState, PageNotice, PageNumber};
+use crate::web::{note_basket_count, AppError, AppState, PageNotice, PageNumber};
 
 /// The longest search accepted.
 const MAX_QUERY_CHARS: usize = 100;
@@ -130,7 +130,7 @@ pub async fn index(
     // A flag, not the grid, for the template's test: Tera escapes a string it tests.
     context.insert("grid_drawn", &!grid.is_empty());
     context.insert("product_grid", &grid);
-    context.insert("basket_count", &count);
+    note_basket_count(&req, count);
     context.insert("page", &number);
     context.insert("has_next", &page.has_next);
     context.insert("query", &query);
@@ -174,6 +174,6 @@ pub async fn product(
     let product = ProductView::from(product.ok_or(AppError::NotFound)?);
     let mut context = tera::Context::new();
     context.insert("product", &product);
-    context.insert("basket_count", &count);
+    note_basket_count(&req, count);
     state.render(&req, StatusCode::OK, "product.html", context)
 }

@@ -7,7 +7,7 @@ use super::views::{OrderLineView, OrderView};
 use crate::db::models::{order, outbox};
 use crate::domain::OrderToken;
 use crate::session::TypedSession;
-use crate::web::{AppError, AppState};
+use crate::web::{note_basket_count, AppError, AppState};
 
 pub async fn receipt(
     req: HttpRequest,
@@ -40,6 +40,6 @@ pub async fn receipt(
     context.insert("order", &OrderView::new(order, state.settings.timezone));
     context.insert("lines", &lines);
     context.insert("email_kind", &email.map(|kind| kind.as_str()));
-    context.insert("basket_count", &count);
+    note_basket_count(&req, count);
     state.render(&req, StatusCode::OK, "receipt.html", context)
 }

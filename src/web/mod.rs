@@ -22,4 +22,4 @@ pub use form::{Form, NoFields, UncheckedForm, MAX_FORM_BYTES};
 pub use page_number::PageNumber;
 pub use shared_html::SharedHtml;
 pub use state::{AppState, PageNotice};
-pub use visitor::Visitor;
+pub use visitor::{note_basket_count, Visitor};

@@ -13,6 +13,7 @@ use super::csrf::CsrfToken;
 use super::errors::{error_title, AppError, ErrorLayout};
 use super::flash::{self, Flash};
 use super::shared_html::SharedHtml;
+use super::visitor::Visitor;
 
 use crate::catalogue::CatalogueCache;
 use crate::config::Settings;
@@ -61,6 +62,14 @@ impl AppState {
     ) -> Result<HttpResponse, AppError> {
         let csrf = CsrfToken::for_request(req, &self.cookie_key);
         context.insert("csrf_token", csrf.value());
+        // Every page's header: the basket's count as the request knows it, and the admin.
+        let visitor = req
+            .extensions()
+            .get::<Visitor>()
+            .cloned()
+            .unwrap_or_default();
+        context.insert("basket_count", &visitor.basket_count.unwrap_or(0));
+        context.insert("admin", &visitor.admin);
         let flash = Flash::from_request(req, &self.cookie_key);
         let notice = req.extensions().get::<PageNotice>().cloned();
         match &notice {

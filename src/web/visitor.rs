@@ -23,6 +23,14 @@ pub struct Visitor {
     pub csrf_token: Option<String>,
 }
 
+/// Records the basket's count a handler read, for the page's header (see
+/// `AppState::render`) and any error page the request ends in.
+pub fn note_basket_count(req: &HttpRequest, count: i64) {
+    if let Some(visitor) = req.extensions_mut().get_mut::<Visitor>() {
+        visitor.basket_count = Some(count);
+    }
+}
+
 /// The layout for an error answer to `req`: the admin header under /admin, the shop's
 /// otherwise, with the basket's true count. The count costs a query only when the
 /// session's load did not read the basket (a request that writes); a database that fails

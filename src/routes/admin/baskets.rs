@@ -8,7 +8,6 @@ use serde::Serialize;
 use crate::db::models::basket_stats::{self, BasketTotals, IdleBasket, TopProduct};
 use crate::db::models::unix_now;
 use crate::domain::Money;
-use crate::session::AdminIdentity;
 use crate::web::{AppError, AppState};
 
 /// A basket not changed for this long is idle.
@@ -31,11 +30,7 @@ struct IdleView {
     value: Money,
 }
 
-pub async fn show(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    admin: web::ReqData<AdminIdentity>,
-) -> Result<HttpResponse, AppError> {
+pub async fn show(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let now = unix_now();
     let ttl = i64::try_from(state.settings.session_ttl.as_secs()).unwrap_or(i64::MAX);
     // A basket changed at `t` expires at `t + ttl`: idle ones expire before this.
@@ -71,7 +66,6 @@ pub async fn show(
         })
         .collect();
     let mut context = tera::Context::new();
-    context.insert("admin", &admin.username);
     context.insert("live_sessions", &sessions);
     context.insert("open_baskets", &totals.baskets);
     context.insert("units", &totals.units);

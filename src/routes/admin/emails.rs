@@ -72,7 +72,6 @@ fn spoken_duration(ms: i64) -> String {
 pub async fn list(
     req: HttpRequest,
     state: web::Data<AppState>,
-    admin: web::ReqData<AdminIdentity>,
     params: web::Query<ListParams>,
 ) -> Result<HttpResponse, AppError> {
     let page = parse_page(params.page.as_deref())?;
@@ -91,7 +90,6 @@ pub async fn list(
         .map(|row| EmailView::new(row, state.settings.timezone, now_ms))
         .collect();
     let mut context = tera::Context::new();
-    context.insert("admin", &admin.username);
     context.insert("emails", &emails);
     context.insert("count", &count);
     context.insert("page", &page);

@@ -71,7 +71,7 @@ pub async fn create(
                 errors,
                 ..FormPage::new_product()
             };
-            return render_form(&req, &state, &admin, page).await;
+            return render_form(&req, &state, page).await;
         }
     };
     let username = admin.username.clone();
@@ -121,7 +121,7 @@ pub async fn save(
                 errors,
                 stock_errors: FieldErrors::new(),
             };
-            return render_form(&req, &state, &admin, page).await;
+            return render_form(&req, &state, page).await;
         }
     };
     let username = admin.username.clone();
@@ -175,7 +175,7 @@ pub async fn change_stock(
                 errors: FieldErrors::new(),
                 stock_errors: FieldErrors::from([("change", message)]),
             };
-            return render_form(&req, &state, &admin, page).await;
+            return render_form(&req, &state, page).await;
         }
     };
     let username = admin.username.clone();

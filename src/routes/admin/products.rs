@@ -11,7 +11,6 @@ use super::params::{parse_id, parse_page};
 use crate::db::models::product::{self, Product};
 use crate::db::models::product_admin::{self, HistoryEntry};
 use crate::domain::{FieldErrors, Money};
-use crate::session::AdminIdentity;
 use crate::web::{AppError, AppState};
 
 const PAGE_SIZE: i64 = 100;
@@ -46,7 +45,6 @@ pub struct ListParams {
 pub async fn list(
     req: HttpRequest,
     state: web::Data<AppState>,
-    admin: web::ReqData<AdminIdentity>,
     params: web::Query<ListParams>,
 ) -> Result<HttpResponse, AppError> {
     let page = parse_page(params.page.as_deref())?;
@@ -59,7 +57,6 @@ pub async fn list(
         .await?;
     let products: Vec<ProductRow> = rows.into_iter().map(ProductRow::from).collect();
     let mut context = tera::Context::new();
-    context.insert("admin", &admin.username);
     context.insert("products", &products);
     context.insert("count", &count);
     context.insert("page", &page);
@@ -110,7 +107,6 @@ struct HistoryView {
 pub async fn render_form(
     req: &HttpRequest,
     state: &AppState,
-    admin: &AdminIdentity,
     page: FormPage<'_>,
 ) -> Result<HttpResponse, AppError> {
     let mut context = tera::Context::new();
@@ -131,19 +127,14 @@ pub async fn render_form(
         context.insert("product", &ProductRow::from(product.clone()));
         context.insert("history", &history);
     }
-    context.insert("admin", &admin.username);
     context.insert("values", &page.values);
     context.insert("errors", &page.errors);
     context.insert("stock_errors", &page.stock_errors);
     state.render(req, page.status, "admin/product.html", context)
 }
 
-pub async fn new(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    admin: web::ReqData<AdminIdentity>,
-) -> Result<HttpResponse, AppError> {
-    render_form(&req, &state, &admin, FormPage::new_product()).await
+pub async fn new(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    render_form(&req, &state, FormPage::new_product()).await
 }
 
 pub async fn load(state: &AppState, id: i64) -> Result<Product, AppError> {
@@ -157,7 +148,6 @@ pub async fn load(state: &AppState, id: i64) -> Result<Product, AppError> {
 pub async fn detail(
     req: HttpRequest,
     state: web::Data<AppState>,
-    admin: web::ReqData<AdminIdentity>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let product = load(&state, parse_id(&path)?).await?;
@@ -166,5 +156,5 @@ pub async fn detail(
         product: Some(&product),
         ..FormPage::new_product()
     };
-    render_form(&req, &state, &admin, page).await
+    render_form(&req, &state, page).await
 }

@@ -62,7 +62,6 @@ pub async fn list(
         })
         .collect();
     let mut context = tera::Context::new();
-    context.insert("admin", &admin.username);
     context.insert("sessions", &sessions);
     state.render(&req, StatusCode::OK, "admin/sessions.html", context)
 }

@@ -16,7 +16,7 @@ use crate::db::models::order;
 use crate::db::models::unix_now;
 use crate::domain::{CustomerDetails, FieldErrors, OrderToken};
 use crate::session::TypedSession;
-use crate::web::{AppError, AppState, Flash};
+use crate::web::{note_basket_count, AppError, AppState, Flash};
 
 pub use submit::submit;
 
@@ -108,7 +108,7 @@ fn render_form(
     let version = order::basket_version(&lines);
     let basket = BasketView::new(lines);
     let mut context = tera::Context::new();
-    context.insert("basket_count", &basket.count);
+    note_basket_count(req, basket.count);
     context.insert("basket", &basket);
     context.insert("basket_version", &version);
     context.insert("order_token", &order_token);

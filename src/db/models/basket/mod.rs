@@ -99,21 +99,35 @@ pub enum ChangeOutcome {
     Refused { product: Product, wanted: i32 },
 }
 
+/// One change a shopper asks of their basket, with what the session knows of it.
+#[derive(Debug, Clone)]
+pub struct BasketChange {
+    /// The session's basket, if it has one.
+    pub existing: Option<BasketId>,
+    /// The session's checkout, if its form was shown (its order token).
+    pub checkout: Option<OrderToken>,
+    pub product_id: i64,
+    pub change: LineChange,
+    /// Whether the basket's expiry moves on to `expires_at` with this change.
+    pub refresh: bool,
+    pub expires_at: i64,
+}
+
 /// Applies one change to the shopper's basket, creating the basket on the first change
 /// (or when the session's basket is gone: checked out in another tab, or expired). The
-/// change itself is one atomic statement; with `refresh`, the basket's expiry moves on to
-/// `expires_at` too. A basket that is gone because the session's checkout (`checkout`, its
-/// order token) placed it is not replaced: the session is being destroyed, so a new basket
-/// would be lost with it, and the change is refused instead.
-pub fn apply_change(
-    conn: &mut DbConnection,
-    existing: Option<BasketId>,
-    checkout: Option<OrderToken>,
-    product_id: i64,
-    change: LineChange,
-    refresh: bool,
-    expires_at: i64,
-) -> QueryResult<ChangeOutcome> {
+/// change itself is one atomic statement; with `refresh`, the basket's expiry moves on
+/// too. A basket that is gone because the session's checkout placed it is not replaced:
+/// the session is being destroyed, so a new basket would be lost with it, and the change
+/// is refused instead.
+pub fn apply_change(conn: &mut DbConnection, asked: BasketChange) -> QueryResult<ChangeOutcome> {
+    let BasketChange {
+        existing,
+        checkout,
+        product_id,
+        change,
+        refresh,
+        expires_at,
+    } = asked;
     if let Some(basket) = existing {
         match change_line(conn, &basket, product_id, change) {
             Ok(true) => {

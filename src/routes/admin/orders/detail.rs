@@ -18,7 +18,6 @@ use crate::web::{AppError, AppState, Flash, Form};
 pub async fn detail(
     req: HttpRequest,
     state: web::Data<AppState>,
-    admin: web::ReqData<AdminIdentity>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let id = parse_id(&path)?;
@@ -45,7 +44,6 @@ pub async fn detail(
         .collect();
     let lines: Vec<OrderLineView> = lines.into_iter().map(OrderLineView::from).collect();
     let mut context = tera::Context::new();
-    context.insert("admin", &admin.username);
     context.insert("order", &OrderView::new(found, state.settings.timezone));
     context.insert("lines", &lines);
     context.insert("events", &events);
@@ -58,7 +56,6 @@ pub async fn detail(
 pub async fn confirm_cancel(
     req: HttpRequest,
     state: web::Data<AppState>,
-    admin: web::ReqData<AdminIdentity>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let id = parse_id(&path)?;
@@ -80,7 +77,6 @@ pub async fn confirm_cancel(
     }
     let lines: Vec<OrderLineView> = lines.into_iter().map(OrderLineView::from).collect();
     let mut context = tera::Context::new();
-    context.insert("admin", &admin.username);
     context.insert("order", &OrderView::new(found, state.settings.timezone));
     context.insert("lines", &lines);
     state.render(&req, StatusCode::OK, "admin/cancel.html", context)

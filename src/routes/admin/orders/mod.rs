@@ -16,7 +16,6 @@ use serde::{Deserialize, Serialize};
 use crate::db::models::order::{self, OrderFilter};
 use crate::domain::{Money, OrderStatus};
 use crate::routes::views::OrderView;
-use crate::session::AdminIdentity;
 use crate::web::{AppError, AppState};
 
 pub use self::csv::csv;
@@ -98,7 +97,6 @@ struct Row {
 pub async fn list(
     req: HttpRequest,
     state: web::Data<AppState>,
-    admin: web::ReqData<AdminIdentity>,
     params: web::Query<ListParams>,
 ) -> Result<HttpResponse, AppError> {
     let filter = params.filter()?;
@@ -129,7 +127,6 @@ pub async fn list(
         .collect();
     let pages = ((count + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
     let mut context = tera::Context::new();
-    context.insert("admin", &admin.username);
     context.insert("orders", &rows);
     context.insert("count", &count);
     context.insert("total", &Money::from_pence(total));
