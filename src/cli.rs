@@ -6,7 +6,7 @@ use clap::{Parser, Subcommand};
 use crate::auth::{self, AdminChange};
 use crate::config::Settings;
 use crate::db::Db;
-use crate::session_store::{clear_expired, CLEAR_BATCH, CLEAR_PAUSE};
+use crate::jobs::cleanup::{clear_expired, CLEAR_BATCH, CLEAR_PAUSE};
 use crate::startup::Application;
 
 #[derive(Debug, Parser)]

@@ -2,8 +2,8 @@
 //!
 //! Layers, top to bottom; a module imports only from layers below it (checked by
 //! `scripts/check-layers`):
-//! `cli → startup → routes → session → web → (auth, session_store, catalogue, seed,
-//! templates, mail) → db → (domain, config)`.
+//! `cli → startup → routes → session → web → jobs → (auth, session_store, catalogue,
+//! seed, templates, mail) → db → (domain, config)`.
 
 pub mod auth;
 pub mod catalogue;
@@ -11,6 +11,7 @@ pub mod cli;
 pub mod config;
 pub mod db;
 pub mod domain;
+pub mod jobs;
 pub mod mail;
 pub mod routes;
 pub mod seed;

@@ -4,7 +4,6 @@
 
 use std::net::TcpListener;
 use std::sync::Arc;
-use std::time::Duration;
 
 use actix_web::cookie::Key;
 use actix_web::dev::Server;
@@ -12,16 +11,14 @@ use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpServer};
 use anyhow::Context as _;
 
-use crate::catalogue::{self, CatalogueCache};
+use crate::catalogue::CatalogueCache;
 use crate::config::{SecretKey, Settings};
 use crate::db::models::secret;
 use crate::db::Db;
-use crate::mail::{spawn_sender, Sender};
-use crate::session_store::spawn_cleanup;
 use crate::web::access_log::access_log;
 use crate::web::headers::{cache_control, security_headers};
 use crate::web::{error_pages, text_input, AppState, SharedHtml};
-use crate::{auth, routes, seed, session, templates};
+use crate::{auth, jobs, routes, seed, session, templates};
 
 /// Connects, migrates, resolves the cookie key and loads the demo catalogue and the
 /// configured admin if asked: everything the handlers' [`AppState`] needs.
@@ -50,7 +47,7 @@ pub fn prepare(settings: Settings) -> anyhow::Result<AppState> {
         }
     }
     let catalogue = Arc::new(CatalogueCache::new(settings.catalogue_max_age));
-    catalogue::watch::watch(&catalogue, &db).context("cannot start the catalogue watcher")?;
+    jobs::watch_catalogue(&catalogue, &db).context("cannot start the catalogue watcher")?;
     Ok(AppState {
         db,
         cookie_key,
@@ -105,12 +102,7 @@ impl Application {
         let blocking_threads = (state.settings.db_pool_size as usize)
             .div_ceil(workers)
             .max(1);
-        spawn_cleanup(state.db.clone(), Duration::from_secs(300));
-        spawn_sender(Sender::new(
-            state.db.clone(),
-            state.templates.clone(),
-            &state.settings,
-        )?);
+        jobs::start(&state.db, &state.templates, &state.settings)?;
         let server = HttpServer::new(move || {
             App::new()
                 .wrap(from_fn(session::read_loaded))

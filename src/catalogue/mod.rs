@@ -21,7 +21,6 @@
 //! lately goes. One statement (`LIMIT`/`OFFSET` on the `(active, id)` index) reads a page.
 
 mod page;
-pub mod watch;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -84,7 +83,7 @@ impl CatalogueCache {
         self.max_age
     }
 
-    fn now(&self) -> u64 {
+    pub(crate) fn now(&self) -> u64 {
         u64::try_from(self.epoch.elapsed().as_micros())
             .unwrap_or(u64::MAX)
             .max(1)
@@ -92,7 +91,7 @@ impl CatalogueCache {
 
     /// Marks every page whose reading started before `at` stale (the watcher noticed a
     /// change in a look that started then).
-    fn changed_since(&self, at: u64) {
+    pub(crate) fn changed_since(&self, at: u64) {
         self.changed.fetch_max(at, Ordering::AcqRel);
     }
 

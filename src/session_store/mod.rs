@@ -2,7 +2,8 @@
 //!
 //! The cookie carries a random key of 256 bits; the `sessions` table holds the SHA-256 of
 //! that key, the state as JSON, and the expiry. Expired rows are invisible to `load` before
-//! any clean-up runs, and are removed in small batches by [`clear_expired`].
+//! any clean-up runs, and are removed in small batches by the clean-up job
+//! (`jobs::cleanup`).
 //!
 //! The row also names the shopper's basket (`basket_id`, copied from the state on every
 //! write, like the admin's labels). `load` reads that basket's lines in the same statement
@@ -11,8 +12,6 @@
 //! one way a store can tell the request anything, since actix-session gives it nothing
 //! of the request. That entry is read-only: every write drops it before storing the
 //! state. The session layer (`session::read_loaded`) reads it once per request.
-
-mod cleanup;
 
 use std::collections::HashMap;
 
@@ -25,8 +24,6 @@ use sha2::{Digest, Sha256};
 use crate::db::models::session::{Labels, Loaded};
 use crate::db::models::{session, unix_now};
 use crate::db::{Db, DbError};
-
-pub use cleanup::{clear_expired, spawn_cleanup, Cleared, CLEAR_BATCH, CLEAR_PAUSE};
 
 type SessionState = HashMap<String, String>;
 

@@ -7,13 +7,16 @@ use actix_web::error::InternalError;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::middleware::Next;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
 
 use super::errors::ErrorLayout;
 use super::errors::{add_retry_after, ErrorMessage, PlainAnswer};
 use super::headers::add_security_headers;
 use super::state::AppState;
-use super::visitor::error_layout;
+use super::visitor::Visitor;
+use crate::db::models::basket;
+use crate::db::DbError;
+use crate::domain::BasketId;
 
 fn is_html(response: &ServiceResponse<impl MessageBody>) -> bool {
     response
@@ -138,4 +141,46 @@ fn default_message(status: StatusCode) -> &'static str {
         status if status.is_server_error() => "Something went wrong on our side. Please try again.",
         _ => "That request could not be completed.",
     }
+}
+
+/// The layout for an error answer to `req`: the admin header under /admin, the shop's
+/// otherwise, with the basket's true count. The count costs a query only when the
+/// session's load did not read the basket (a request that writes); a database that fails
+/// it leaves the count 0.
+async fn error_layout(state: Option<&AppState>, req: &HttpRequest) -> ErrorLayout {
+    let visitor = req
+        .extensions()
+        .get::<Visitor>()
+        .cloned()
+        .unwrap_or_default();
+    let admin_area = req.path() == "/admin" || req.path().starts_with("/admin/");
+    let csrf_token = visitor.admin.as_ref().and(visitor.csrf_token.clone());
+    let basket_count = match admin_area {
+        true => 0,
+        false => match (visitor.basket_count, visitor.basket) {
+            (Some(count), _) => count,
+            (None, Some(basket)) => read_count(state, basket).await,
+            (None, None) => 0,
+        },
+    };
+    ErrorLayout {
+        admin_area,
+        admin: visitor.admin,
+        basket_count,
+        csrf_token,
+    }
+}
+
+async fn read_count(state: Option<&AppState>, basket: BasketId) -> i64 {
+    let Some(state) = state.filter(|state| state.db.is_available()) else {
+        return 0;
+    };
+    state
+        .db
+        .run(move |conn| Ok::<_, DbError>(basket::item_count(conn, &basket)?))
+        .await
+        .unwrap_or_else(|error| {
+            log::warn!("the error page's basket count failed: {error}");
+            0
+        })
 }

@@ -102,7 +102,7 @@ async fn old_failed_logins_are_removed_by_the_background_clean_up() {
         now - 16 * 60
     ));
 
-    let cleared = trolley::session_store::clear_expired(&app.db, 100, Duration::ZERO)
+    let cleared = trolley::jobs::cleanup::clear_expired(&app.db, 100, Duration::ZERO)
         .await
         .expect("the clean-up runs");
 

@@ -7,7 +7,8 @@ use actix_session::storage::{SessionKey, SessionStore};
 use actix_web::cookie::time::Duration;
 use trolley::db::models::{session, unix_now};
 use trolley::db::Db;
-use trolley::session_store::{clear_expired, hash_key, DieselSessionStore};
+use trolley::jobs::cleanup::clear_expired;
+use trolley::session_store::{hash_key, DieselSessionStore};
 
 use crate::common::TestDatabase;
 

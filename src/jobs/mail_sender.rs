@@ -12,11 +12,11 @@ use std::time::Duration;
 use chrono::Utc;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 
-use super::compose::compose;
 use crate::config::{MailSettings, Settings};
 use crate::db::models::order::{self, Order, OrderLine};
 use crate::db::models::outbox::{self, OutboxEmail};
 use crate::db::{Db, DbError};
+use crate::mail::compose;
 
 /// An error message is kept this long at most.
 const MAX_ERROR_LEN: usize = 1000;

@@ -1,5 +1,6 @@
-//! The watcher: a thread that looks every half `max_age` whether the products changed in
-//! the database, and marks the copy stale when they did (see [`super`]).
+//! The catalogue watcher: a thread that looks every half `max_age` whether the products
+//! changed in the database, and marks the catalogue's copy stale when they did (see
+//! `crate::catalogue`).
 //!
 //! It keeps a connection of its own, outside the pool, so that it never waits behind
 //! requests and its statement is not counted with theirs. One statement a look: the
@@ -10,7 +11,7 @@
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
-use super::CatalogueCache;
+use crate::catalogue::CatalogueCache;
 use crate::db::models::product::{self, CatalogueFingerprint};
 use crate::db::{Db, DbConnection, DbError};
 

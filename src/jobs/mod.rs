@@ -1,0 +1,40 @@
+//! Trolley's background jobs, in one place: what every instance runs besides serving
+//! requests, each started by [`start`] when the server starts.
+//!
+//! - [`cleanup`]: every five minutes, expired sessions and the baskets that died with
+//!   them, and failed logins older than the throttle's window, in small batches.
+//! - [`mail_sender`]: every poll interval, the due order emails of the outbox, over SMTP.
+//! - [`catalogue_watch`]: every half `TROLLEY_CATALOGUE_MAX_AGE`, whether the products
+//!   changed, so that the catalogue's copy is read again.
+
+pub mod catalogue_watch;
+pub mod cleanup;
+pub mod mail_sender;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::catalogue::CatalogueCache;
+use crate::config::Settings;
+use crate::db::Db;
+
+/// How often the clean-up runs.
+pub const CLEANUP_EVERY: Duration = Duration::from_secs(300);
+
+/// Starts the jobs that run on the server's async workers: the clean-up and the mail
+/// sender. (The catalogue watcher is a thread of its own, started with the catalogue's
+/// copy: see [`catalogue_watch::watch`].)
+pub fn start(db: &Db, templates: &tera::Tera, settings: &Settings) -> anyhow::Result<()> {
+    cleanup::spawn_cleanup(db.clone(), CLEANUP_EVERY);
+    mail_sender::spawn_sender(mail_sender::Sender::new(
+        db.clone(),
+        templates.clone(),
+        settings,
+    )?);
+    Ok(())
+}
+
+/// Starts the catalogue watcher for `cache`.
+pub fn watch_catalogue(cache: &Arc<CatalogueCache>, db: &Db) -> std::io::Result<()> {
+    catalogue_watch::watch(cache, db)
+}
