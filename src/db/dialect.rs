@@ -1,8 +1,7 @@
-//! What the two dialects do differently: write transactions, error kinds, the start-up
-//! lock, and the one place that picks the backend's own connection ([`on_backend`]).
+//! What the two dialects do differently: write transactions, the start-up lock, and the one place that picks the backend's own connection ([`on_backend`]).
 
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
-use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use diesel::result::Error as DieselError;
 use diesel::{Connection, RunQueryDsl};
 
 use super::sql;
@@ -74,18 +73,4 @@ pub fn with_startup_lock<T>(
         conn.batch_execute(POSTGRES_TIMEOUTS)?;
     }
     result
-}
-
-pub fn is_unique_violation(error: &DieselError) -> bool {
-    matches!(
-        error,
-        DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)
-    )
-}
-
-pub fn is_foreign_key_violation(error: &DieselError) -> bool {
-    matches!(
-        error,
-        DieselError::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _)
-    )
 }

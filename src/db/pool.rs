@@ -12,8 +12,10 @@ use diesel::{Connection, RunQueryDsl};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 use tokio::sync::Semaphore;
 
+use super::breaker::Health;
 use super::dialect::POSTGRES_TIMEOUTS;
-use super::health::{Health, Instrument, ProbeQueue, StatementCounter};
+use super::instrument::{Instrument, StatementCounter};
+use super::probe::ProbeQueue;
 use super::sql;
 use super::{with_startup_lock, DbConnection, DbError};
 use crate::config::DatabaseUrl;
