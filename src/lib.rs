@@ -2,11 +2,11 @@
 //!
 //! Layers, top to bottom; a module imports only from layers below it (checked by
 //! `scripts/check-layers`):
-//! `cli → startup → routes → session → web → jobs → (auth, session_store, catalogue,
-//! seed, templates, mail) → db → (domain, config)`.
+//! `cli → startup → routes → session → web → jobs → (auth, session_store,
+//! catalogue_copy, seed, templates, mail) → db → (domain, config)`.
 
 pub mod auth;
-pub mod catalogue;
+pub mod catalogue_copy;
 pub mod cli;
 pub mod config;
 pub mod db;

@@ -11,7 +11,7 @@ use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpServer};
 use anyhow::Context as _;
 
-use crate::catalogue::CatalogueCache;
+use crate::catalogue_copy::CatalogueCopy;
 use crate::config::{SecretKey, Settings};
 use crate::db::models::secret;
 use crate::db::Db;
@@ -46,13 +46,13 @@ pub fn prepare(settings: Settings) -> anyhow::Result<AppState> {
             log::info!("created the admin {:?}", auth::normalize_username(username));
         }
     }
-    let catalogue = Arc::new(CatalogueCache::new(settings.catalogue_max_age));
-    jobs::watch_catalogue(&catalogue, &db).context("cannot start the catalogue watcher")?;
+    let catalogue_copy = Arc::new(CatalogueCopy::new(settings.catalogue_max_age));
+    jobs::watch_catalogue(&catalogue_copy, &db).context("cannot start the catalogue watcher")?;
     Ok(AppState {
         db,
         cookie_key,
         templates: templates::load()?,
-        catalogue,
+        catalogue_copy,
         password_checks: auth::PasswordChecks::start(auth::permits_for_this_machine())?,
         shared_html: SharedHtml::default(),
         settings,

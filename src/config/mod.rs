@@ -26,7 +26,7 @@ pub struct Settings {
     pub demo_data: bool,
     pub db_pool_size: u32,
     pub static_dir: String,
-    /// How old the in-memory catalogue may be (not configurable from the environment).
+    /// How old the catalogue's in-memory copy may be (not configurable from the environment).
     pub catalogue_max_age: Duration,
     /// Order emails: `TROLLEY_SMTP_URL`, `TROLLEY_MAIL_FROM`, `TROLLEY_PUBLIC_URL`.
     pub mail: MailSettings,

@@ -1,6 +1,6 @@
 //! The catalogue watcher: a thread that looks every half `max_age` whether the products
 //! changed in the database, and marks the catalogue's copy stale when they did (see
-//! `crate::catalogue`).
+//! `crate::catalogue_copy`).
 //!
 //! It keeps a connection of its own, outside the pool, so that it never waits behind
 //! requests and its statement is not counted with theirs. One statement a look: the
@@ -11,7 +11,7 @@
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
-use crate::catalogue::CatalogueCache;
+use crate::catalogue_copy::CatalogueCopy;
 use crate::db::models::product::{self, CatalogueFingerprint};
 use crate::db::{Db, DbConnection, DbError};
 
@@ -54,7 +54,7 @@ impl Watcher {
 
 /// Starts watching for `cache` (nothing to watch when it keeps no copy). The first look
 /// is taken before this returns, so that the pages read after it are compared with it.
-pub fn watch(cache: &Arc<CatalogueCache>, db: &Db) -> std::io::Result<()> {
+pub fn watch(cache: &Arc<CatalogueCopy>, db: &Db) -> std::io::Result<()> {
     if cache.max_age().is_zero() {
         return Ok(());
     }
@@ -65,7 +65,7 @@ pub fn watch(cache: &Arc<CatalogueCache>, db: &Db) -> std::io::Result<()> {
     };
     watcher.changed();
     let interval = (cache.max_age() / 2).max(MIN_INTERVAL);
-    let cache: Weak<CatalogueCache> = Arc::downgrade(cache);
+    let cache: Weak<CatalogueCopy> = Arc::downgrade(cache);
     std::thread::Builder::new()
         .name("trolley-catalogue-watch".into())
         .spawn(move || loop {

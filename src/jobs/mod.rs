@@ -14,7 +14,7 @@ pub mod mail_sender;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::catalogue::CatalogueCache;
+use crate::catalogue_copy::CatalogueCopy;
 use crate::config::Settings;
 use crate::db::Db;
 
@@ -35,6 +35,6 @@ pub fn start(db: &Db, templates: &tera::Tera, settings: &Settings) -> anyhow::Re
 }
 
 /// Starts the catalogue watcher for `cache`.
-pub fn watch_catalogue(cache: &Arc<CatalogueCache>, db: &Db) -> std::io::Result<()> {
+pub fn watch_catalogue(cache: &Arc<CatalogueCopy>, db: &Db) -> std::io::Result<()> {
     catalogue_watch::watch(cache, db)
 }

@@ -4,8 +4,8 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
-use super::catalogue::{self, CatalogueParams};
 use super::return_to::{self, Origin};
+use super::storefront::{self, CatalogueParams};
 use super::views::BasketView;
 use crate::db::models::basket::{
     self, BasketChange, BasketLine, ChangeOutcome, LineChange, SessionBasket,
@@ -256,9 +256,11 @@ pub async fn refused_page(
             let query = here_query.as_deref().unwrap_or_default();
             let params = web::Query::<CatalogueParams>::from_query(query)
                 .unwrap_or_else(|_| web::Query(CatalogueParams::default()));
-            catalogue::index(req, state, session, params).await?
+            storefront::index(req, state, session, params).await?
         }
-        Origin::Product(id) => catalogue::product(req, state, session, web::Path::from(id)).await?,
+        Origin::Product(id) => {
+            storefront::product(req, state, session, web::Path::from(id)).await?
+        }
         Origin::Other => show(req, state, session).await?,
     };
     *page.status_mut() = StatusCode::CONFLICT;

@@ -2,11 +2,11 @@
 
 mod admin;
 mod basket;
-mod catalogue;
 mod checkout;
 mod health;
 mod orders;
 mod return_to;
+mod storefront;
 pub(crate) mod views;
 
 use actix_web::http::header;
@@ -19,8 +19,8 @@ use crate::web::{AppError, MAX_FORM_BYTES};
 pub fn configure(cfg: &mut web::ServiceConfig, static_dir: &str) {
     cfg.app_data(web::PayloadConfig::new(MAX_FORM_BYTES))
         .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
-        .service(page("/", catalogue::index))
-        .service(page("/products/{id}", catalogue::product))
+        .service(page("/", storefront::index))
+        .service(page("/products/{id}", storefront::product))
         .service(page("/basket", basket::show))
         .service(form("/basket/items", basket::add))
         .service(form("/basket/items/{product_id}", basket::set))

@@ -15,7 +15,7 @@ use super::flash::{self, Flash};
 use super::shared_html::SharedHtml;
 use super::visitor::Visitor;
 
-use crate::catalogue::CatalogueCache;
+use crate::catalogue_copy::CatalogueCopy;
 use crate::config::Settings;
 use crate::db::models::unix_now;
 use crate::db::Db;
@@ -41,7 +41,7 @@ pub struct AppState {
     pub settings: Settings,
     pub cookie_key: Key,
     pub templates: tera::Tera,
-    pub catalogue: Arc<CatalogueCache>,
+    pub catalogue_copy: Arc<CatalogueCopy>,
     /// Password checks (Argon2): bounded on this instance, on a thread at the lowest
     /// scheduling priority, so that a flood of logins waits and shoppers' pages keep the
     /// other cores.

@@ -1,4 +1,5 @@
-//! The catalogue.
+//! Products: what the catalogue lists and shoppers buy, their stock and the catalogue's
+//! fingerprint.
 
 use diesel::prelude::*;
 

@@ -83,7 +83,7 @@ pub async fn create(
             product_admin::create(conn, &draft, stock, &username, now)
         })
         .await?;
-    state.catalogue.invalidate();
+    state.catalogue_copy.invalidate();
     log::info!("admin {:?} created product {id}", admin.username);
     Ok(state.redirect_with(&location(id), &Flash::info(format!("Created “{name}”."))))
 }
@@ -134,7 +134,7 @@ pub async fn save(
         .await?;
     match saved {
         Saved::Saved => {
-            state.catalogue.invalidate();
+            state.catalogue_copy.invalidate();
             Ok(state.redirect_with(&location(id), &Flash::info("Saved.")))
         }
         Saved::Stale => Err(AppError::Conflict(
@@ -188,7 +188,7 @@ pub async fn change_stock(
         .await?;
     match outcome {
         StockOutcome::Changed { stock } => {
-            state.catalogue.invalidate();
+            state.catalogue_copy.invalidate();
             let message = format!("Stock changed by {change}: {stock} in stock now.");
             Ok(state.redirect_with(&location(id), &Flash::info(message)))
         }

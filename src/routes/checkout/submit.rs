@@ -87,7 +87,7 @@ fn placed(
     session: &TypedSession,
     token: OrderToken,
 ) -> Result<HttpResponse, AppError> {
-    state.catalogue.invalidate();
+    state.catalogue_copy.invalidate();
     let secure = state.settings.cookie_secure;
     let mut response = see_other(&receipt_location(token));
     for removal in [session.end_deleted(secure), csrf::removal_cookie(secure)] {

@@ -117,7 +117,7 @@ pub async fn change_status(
     match change {
         StatusChange::Changed => {
             if next == OrderStatus::Cancelled {
-                state.catalogue.invalidate();
+                state.catalogue_copy.invalidate();
             }
             log::info!("admin {:?} marked order {number} {next}", admin.username);
             let message = match next {

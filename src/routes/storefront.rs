@@ -1,4 +1,4 @@
-//! GET / (a page of the catalogue, or a search) and GET /products/{id}.
+//! The storefront: GET / (a page of the catalogue, or a search) and GET /products/{id}.
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
@@ -7,7 +7,7 @@ use serde::Deserialize;
 use std::sync::Arc;
 
 use super::views::ProductView;
-use crate::catalogue::CataloguePage;
+use crate::catalogue_copy::CataloguePage;
 use crate::db::models::basket::SessionBasket;
 use crate::db::models::product::{self, Product};
 use crate::domain::ProductId;
@@ -49,18 +49,18 @@ impl TryFrom<&CatalogueParams> for PageRequest {
 
 /// The page and the header's basket count, in one trip to the database at most: a page
 /// the copy holds costs none when the session's load read the basket (or there is none).
-/// A page due to be read again is read in the background (see [`crate::catalogue`]).
+/// A page due to be read again is read in the background (see [`crate::catalogue_copy`]).
 async fn page_and_count(
     state: &AppState,
     request: PageRequest,
     basket: SessionBasket,
 ) -> Result<(Arc<CataloguePage>, i64), AppError> {
     let (query, number) = (request.query.as_deref(), request.number);
-    let servable = state.catalogue.servable(&state.db, query, number);
+    let servable = state.catalogue_copy.servable(&state.db, query, number);
     if let (Some(page), Some(count)) = (&servable, basket.known_count()) {
         return Ok((Arc::clone(page), count));
     }
-    let catalogue = Arc::clone(&state.catalogue);
+    let catalogue = Arc::clone(&state.catalogue_copy);
     state
         .db
         .query(move |conn| {
@@ -144,11 +144,11 @@ async fn product_and_count(
     basket: SessionBasket,
 ) -> Result<(Option<Product>, i64), AppError> {
     let cached = move |page: &CataloguePage| page.products.iter().find(|p| p.id == id).cloned();
-    let front = state.catalogue.servable(&state.db, None, 1);
+    let front = state.catalogue_copy.servable(&state.db, None, 1);
     if let (Some(product), Some(count)) = (front.and_then(|p| cached(&p)), basket.known_count()) {
         return Ok((Some(product), count));
     }
-    let catalogue = Arc::clone(&state.catalogue);
+    let catalogue = Arc::clone(&state.catalogue_copy);
     state
         .db
         .query(move |conn| {

@@ -1,7 +1,7 @@
 use super::*;
 
-fn cache_with_front_page(max_age: Duration) -> CatalogueCache {
-    let cache = CatalogueCache::new(max_age);
+fn cache_with_front_page(max_age: Duration) -> CatalogueCopy {
+    let cache = CatalogueCopy::new(max_age);
     let loaded = cache.now();
     let entry = Entry {
         page: Arc::new(CataloguePage::new(Vec::new(), false)),
@@ -75,7 +75,7 @@ fn a_page_stale_for_longer_than_max_age_is_read_by_one_request_while_the_others_
 
 #[test]
 fn a_page_read_after_the_change_was_noticed_is_fresh() {
-    let cache = CatalogueCache::new(Duration::from_secs(60));
+    let cache = CatalogueCopy::new(Duration::from_secs(60));
     cache.changed_since(cache.now());
     std::thread::sleep(Duration::from_millis(2));
     let loaded = cache.now();

@@ -5,7 +5,7 @@
 //! check the database. So the copy may be a little old, but never by more than `max_age`:
 //! - this instance drops the copy at once when it changes stock or products itself (a
 //!   checkout, a cancellation, an admin's edit);
-//! - a watcher ([`watch`]) looks every half `max_age` whether the products changed in the
+//! - a watcher (`jobs::catalogue_watch`) looks every half `max_age` whether the products changed in the
 //!   database (any instance's change, or SQL by hand): one statement, whatever the number
 //!   of pages in the copy. When they did, every page read before becomes stale.
 //!
@@ -16,7 +16,7 @@
 //! copy.
 //!
 //! The copy holds pages, not the catalogue: at most [`MAX_CACHED_PAGES`] of the pages and
-//! searches asked for lately, of at most 25 products each and the grid as drawn, so it
+//! searches asked for lately, of at most 24 products each and the grid as drawn, so it
 //! stays bounded whatever the size of the catalogue; when full, the page used least
 //! lately goes. One statement (`LIMIT`/`OFFSET` on the `(active, id)` index) reads a page.
 
@@ -37,12 +37,12 @@ type PageKey = (Option<String>, i64);
 /// How many pages the copy holds at most: a few tens of megabytes with their drawn grids.
 pub const MAX_CACHED_PAGES: usize = 1024;
 
-/// What the copy has for a page (see [`CatalogueCache::lookup`]).
+/// What the copy has for a page (see [`CatalogueCopy::lookup`]).
 pub struct Lookup {
     /// The copy of the page, when it may be served.
     pub page: Option<Arc<CataloguePage>>,
     /// The caller has claimed the page's reading: it reads the page again, in the
-    /// background when it serves `page` meanwhile ([`CatalogueCache::servable`]).
+    /// background when it serves `page` meanwhile ([`CatalogueCopy::servable`]).
     pub claimed: bool,
 }
 
@@ -54,7 +54,7 @@ struct Entry {
     used: AtomicU64,
 }
 
-pub struct CatalogueCache {
+pub struct CatalogueCopy {
     max_age: Duration,
     epoch: Instant,
     pages: RwLock<HashMap<PageKey, Entry>>,
@@ -68,7 +68,7 @@ pub struct CatalogueCache {
     refreshing: Mutex<HashMap<PageKey, Instant>>,
 }
 
-impl CatalogueCache {
+impl CatalogueCopy {
     pub fn new(max_age: Duration) -> Self {
         Self {
             max_age,
@@ -156,7 +156,7 @@ impl CatalogueCache {
             .map(|entry| Arc::clone(&entry.page))
     }
 
-    /// A page to serve without waiting for the database (see [`CatalogueCache::lookup`]),
+    /// A page to serve without waiting for the database (see [`CatalogueCopy::lookup`]),
     /// having it read again in the background when it is due; `None`: the caller reads it.
     pub fn servable(
         self: &Arc<Self>,
@@ -190,7 +190,7 @@ impl CatalogueCache {
         }
     }
 
-    /// Has a claimed page read again in the background (see [`CatalogueCache::lookup`]).
+    /// Has a claimed page read again in the background (see [`CatalogueCopy::lookup`]).
     fn reload_later(self: &Arc<Self>, db: &Db, query: Option<&str>, number: i64) {
         let (cache, db) = (Arc::clone(self), db.clone());
         let key = (query.map(str::to_owned), number);
