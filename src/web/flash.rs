@@ -5,7 +5,6 @@
 
 use actix_web::cookie::time::Duration;
 use actix_web::cookie::{Cookie, Key};
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse};
 use base64::Engine;
 use serde::{Deserialize, Serialize};
@@ -76,16 +75,9 @@ pub fn removal_cookie(secure: bool) -> Cookie<'static> {
     cookies::removal(FLASH_COOKIE, secure)
 }
 
-/// 303 See Other: the end of every successful POST (Post/Redirect/Get).
-pub fn see_other(location: &str) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, location))
-        .finish()
-}
-
 /// 303 See Other with a message for the next page.
 pub fn see_other_with(location: &str, flash: &Flash, key: &Key, secure: bool) -> HttpResponse {
-    let mut response = see_other(location);
+    let mut response = super::redirect::see_other(location);
     if let Some(cookie) = flash.cookie(key, secure) {
         if let Err(error) = response.add_cookie(&cookie) {
             log::warn!("could not set the flash cookie: {error}");

@@ -139,3 +139,33 @@ async fn times_are_shown_in_the_shops_zone_and_the_csv_is_named_for_its_day() {
         Some(format!("attachment; filename=\"trolley-orders-{today}.csv\"").as_str())
     );
 }
+
+/// A product's history and the idle baskets follow the shop's zone like every other
+/// admin time, never a hard-coded UTC.
+#[actix_web::test]
+async fn product_history_and_idle_baskets_are_shown_in_the_shops_zone() {
+    let app = spawn_app_with(|settings| settings.timezone = chrono_tz::America::New_York).await;
+    let admin = admin(&app).await;
+    admin
+        .submit(
+            &format!("/admin/products/{TEAPOT}/stock"),
+            &[("change", "+1")],
+        )
+        .await;
+    let shopper = app.browser();
+    shopper.add_to_basket(TEAPOT, 1).await;
+    // Idle for a day and more: its expiry is a day and a minute earlier than a new one's.
+    app.execute("UPDATE baskets SET expires_at = expires_at - 86460");
+
+    let product = admin.get(&format!("/admin/products/{TEAPOT}")).await;
+    let baskets = admin.get("/admin/baskets").await;
+
+    for page in [&product, &baskets] {
+        assert!(
+            page.body.contains(" EST") || page.body.contains(" EDT"),
+            "{}",
+            page.body
+        );
+        assert!(!page.body.contains(" UTC"), "{}", page.body);
+    }
+}

@@ -8,13 +8,13 @@ use serde::Serialize;
 use crate::db::models::basket_stats::{self, BasketTotals, IdleBasket, TopProduct};
 use crate::db::models::unix_now;
 use crate::domain::Money;
+use crate::routes::views::shown_time;
 use crate::web::{AppError, AppState};
 
 /// A basket not changed for this long is idle.
 const IDLE_SECS: i64 = 24 * 60 * 60;
 const TOP_PRODUCTS: i64 = 10;
 const IDLE_LISTED: i64 = 20;
-const TIME_FORMAT: &str = "%-d %B %Y, %H:%M UTC";
 
 #[derive(Serialize)]
 struct TopView {
@@ -59,7 +59,7 @@ pub async fn show(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
         .into_iter()
         .map(|row| IdleView {
             since: DateTime::from_timestamp(row.expires_at.saturating_sub(ttl), 0)
-                .map(|at| at.format(TIME_FORMAT).to_string())
+                .map(|at| shown_time(at.naive_utc(), state.settings.timezone))
                 .unwrap_or_default(),
             units: row.units,
             value: Money::from_pence(row.value_pence),

@@ -11,10 +11,10 @@ use super::params::{parse_id, parse_page};
 use crate::db::models::product::{self, Product};
 use crate::db::models::product_admin::{self, HistoryEntry};
 use crate::domain::{FieldErrors, Money};
+use crate::routes::views::shown_time;
 use crate::web::{AppError, AppState};
 
 const PAGE_SIZE: i64 = 100;
-const TIME_FORMAT: &str = "%-d %B %Y, %H:%M UTC";
 
 #[derive(Serialize)]
 struct ProductRow {
@@ -121,7 +121,7 @@ pub async fn render_form(
             .map(|entry| HistoryView {
                 admin: entry.admin_username,
                 change: entry.change,
-                at: entry.created_at.format(TIME_FORMAT).to_string(),
+                at: shown_time(entry.created_at, state.settings.timezone),
             })
             .collect();
         context.insert("product", &ProductRow::from(product.clone()));
