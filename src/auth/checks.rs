@@ -62,11 +62,13 @@ impl PasswordChecks {
     /// Whether `password` matches `hash`; with no hash (no such account) the same work is
     /// done against the stand-in, and the answer is false. Waits its turn first.
     pub async fn verify(&self, password: String, hash: Option<String>) -> Result<bool, CheckError> {
-        let permit =
-            actix_rt::time::timeout(PASSWORD_CHECK_WAIT, self.permits.clone().acquire_owned())
-                .await
-                .map_err(|_| CheckError::Busy)?
-                .map_err(|_| CheckError::Busy)?;
+        let permit = actix_rt::time::timeout(
+            PASSWORD_CHECK_WAIT,
+            Arc::clone(&self.permits).acquire_owned(),
+        )
+        .await
+        .map_err(|_| CheckError::Busy)?
+        .map_err(|_| CheckError::Busy)?;
         let real = hash.is_some();
         let hash = hash.unwrap_or_else(|| self.stand_in_hash.to_string());
         let started = Instant::now();

@@ -43,7 +43,8 @@ pub fn read_page(
 ) -> QueryResult<CataloguePage> {
     let offset = number.saturating_sub(1).saturating_mul(PAGE_SIZE);
     let mut products = product::active_page(conn, query, offset, PAGE_SIZE + 1)?;
-    let has_next = products.len() > PAGE_SIZE as usize;
-    products.truncate(PAGE_SIZE as usize);
+    let shown = usize::try_from(PAGE_SIZE).unwrap_or(usize::MAX);
+    let has_next = products.len() > shown;
+    products.truncate(shown);
     Ok(CataloguePage::new(products, has_next))
 }

@@ -54,7 +54,7 @@ async fn in_batches(
             .run(move |conn| delete(conn, now, batch).map_err(DbError::from))
             .await?;
         deleted += removed;
-        if removed < batch as usize {
+        if removed < usize::try_from(batch).unwrap_or(usize::MAX) {
             return Ok(deleted);
         }
         actix_rt::time::sleep(pause).await;

@@ -42,7 +42,7 @@ pub fn compose(
     lines: &[OrderLine],
 ) -> Result<Message, ComposeError> {
     let email = row.email();
-    let lines: Vec<LineView> = lines
+    let lines: Vec<LineView<'_>> = lines
         .iter()
         .map(|line| {
             let unit_price = Money::from_pence(line.unit_price_pence);

@@ -5,7 +5,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::views::{OrderLineView, OrderView};
 use crate::db::models::{order, outbox};
-use crate::domain::OrderToken;
+use crate::domain::{OrderStatus, OrderToken};
 use crate::session::TypedSession;
 use crate::web::{note_basket_count, AppError, AppState};
 
@@ -39,7 +39,7 @@ pub async fn receipt(
     let mut context = tera::Context::new();
     context.insert("order", &OrderView::new(order, state.settings.timezone));
     context.insert("lines", &lines);
-    context.insert("email_kind", &email.map(|kind| kind.as_str()));
+    context.insert("email_kind", &email.map(OrderStatus::as_str));
     note_basket_count(&req, count);
     state.render(&req, StatusCode::OK, "receipt.html", context)
 }

@@ -152,7 +152,8 @@ async fn five_failures_for_a_username_make_the_next_attempt_429() {
 #[actix_web::test]
 async fn failures_are_counted_in_the_database_so_every_instance_sees_them() {
     let app = app_with_admin().await;
-    let second = crate::common::spawn_app_on(app.database.clone(), app.settings.clone()).await;
+    let second =
+        crate::common::spawn_app_on(std::rc::Rc::clone(&app.database), app.settings.clone()).await;
 
     for i in 0..5 {
         let instance = if i % 2 == 0 { &app } else { &second };
@@ -484,7 +485,8 @@ async fn the_admin_from_the_environment_is_created_at_start() {
         "/admin/orders",
     );
     // Starting again with the admin there already is fine.
-    let again = crate::common::spawn_app_on(app.database.clone(), app.settings.clone()).await;
+    let again =
+        crate::common::spawn_app_on(std::rc::Rc::clone(&app.database), app.settings.clone()).await;
     assert_redirect_to(
         &again
             .browser()
@@ -501,7 +503,7 @@ async fn the_admin_from_the_environment_is_created_at_start() {
 async fn creating_an_admin_that_exists_raises_no_database_error() {
     use diesel::Connection;
     use trolley::db::models::admin;
-    let app = crate::common::spawn_app().await;
+    let app = spawn_app().await;
     let mut conn = app.db.conn().expect("a connection");
     let now = chrono::Utc::now().naive_utc();
 

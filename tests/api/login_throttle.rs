@@ -138,7 +138,7 @@ fn flood(address: String, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<usiz
         let runtime = actix_web::rt::Runtime::new().expect("a runtime for the flood");
         runtime.block_on(async move {
             let clients = (0..20).map(|_| {
-                let (address, stop) = (address.clone(), stop.clone());
+                let (address, stop) = (address.clone(), Arc::clone(&stop));
                 async move {
                     let browser = Browser::new(&address);
                     let form = browser.get("/admin/login").await;
@@ -176,7 +176,7 @@ async fn a_flood_of_failed_logins_keeps_shopper_pages_within_twice_their_p99() {
     for _ in 0..3 {
         quiet.extend(shopper_views(&shopper, ROUND).await);
         let stop = Arc::new(AtomicBool::new(false));
-        let flooding = flood(app.address.clone(), stop.clone());
+        let flooding = flood(app.address.clone(), Arc::clone(&stop));
         flooded.extend(shopper_views(&shopper, ROUND).await);
         stop.store(true, Ordering::Relaxed);
         sent += flooding.join().expect("the flood ends");
@@ -207,7 +207,7 @@ async fn a_username_with_no_admin_waits_its_turn_behind_real_ones() {
 
     let real =
         futures::future::join_all(real_forms.iter().enumerate().map(|(i, (browser, token))| {
-            let (answered, name) = (answered.clone(), names[i % names.len()].clone());
+            let (answered, name) = (Arc::clone(&answered), names[i % names.len()].clone());
             async move {
                 let status = post_login(browser, token, &name, "wrong password").await;
                 answered.fetch_add(1, Ordering::SeqCst);

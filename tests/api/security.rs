@@ -368,10 +368,17 @@ async fn every_cookie_set_or_removed_is_secure_http_only_lax_and_path_wide_when_
     pages.push(form);
     pages.push(browser.place_order(&token).await);
 
-    let cookies: Vec<_> = pages.iter().flat_map(|page| page.set_cookies()).collect();
+    let cookies: Vec<_> = pages
+        .iter()
+        .flat_map(crate::common::Page::set_cookies)
+        .collect();
     let removals = cookies
         .iter()
-        .filter(|c| c.value().is_empty() || c.max_age().is_some_and(|age| age.is_zero()))
+        .filter(|c| {
+            c.value().is_empty()
+                || c.max_age()
+                    .is_some_and(actix_web::cookie::time::Duration::is_zero)
+        })
         .count();
     assert!(
         removals >= 3,

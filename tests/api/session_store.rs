@@ -237,7 +237,7 @@ async fn concurrent_saves_make_distinct_sessions() {
         .collect::<Result<_, _>>()
         .expect("every save succeeds");
 
-    let distinct: std::collections::HashSet<&str> = keys.iter().map(|k| k.as_ref()).collect();
+    let distinct: std::collections::HashSet<&str> = keys.iter().map(AsRef::as_ref).collect();
     assert_eq!(distinct.len(), 40);
     assert_eq!(
         session::count(&mut db.conn().expect("conn")).expect("count"),

@@ -265,7 +265,7 @@ async fn a_basket_survives_a_server_restart() {
     browser.add_to_basket(TEAPOT, 2).await;
     app.stop().await;
 
-    let restarted = spawn_app_on(app.database.clone(), app.settings.clone()).await;
+    let restarted = spawn_app_on(std::rc::Rc::clone(&app.database), app.settings.clone()).await;
     browser.switch_to(&restarted);
     let page = browser.get("/basket").await;
 
@@ -290,7 +290,7 @@ async fn the_header_counts_the_items_in_the_basket() {
 #[actix_web::test]
 async fn the_basket_read_with_the_session_is_never_stored_in_it() {
     // A session lives 100 s here, so it is written again a second after its last write.
-    let app = crate::common::spawn_app_with(|settings| {
+    let app = spawn_app_with(|settings| {
         settings.session_ttl = std::time::Duration::from_secs(100);
     })
     .await;

@@ -109,7 +109,7 @@ async fn two_instances_on_one_postgres_send_fifty_concurrent_orders_fifty_emails
     let Some(sink) = SmtpSink::start(port, false) else {
         return;
     };
-    let second = spawn_app_on(first.database.clone(), first.settings.clone()).await;
+    let second = spawn_app_on(std::rc::Rc::clone(&first.database), first.settings.clone()).await;
     first.set_stock(MUG, 1000);
 
     let orders = (0..50).map(|i| {

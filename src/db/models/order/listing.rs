@@ -8,7 +8,7 @@ use crate::db::schema::{order_lines, orders};
 use crate::db::{search, DbConnection, QueryResult};
 use crate::domain::{OrderNumber, OrderStatus};
 
-type Backend = <DbConnection as diesel::Connection>::Backend;
+type Backend = <DbConnection as Connection>::Backend;
 
 /// Which orders an admin is looking at.
 #[derive(Debug, Clone, Default)]

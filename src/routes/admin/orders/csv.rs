@@ -76,7 +76,9 @@ fn write_csv(orders: &[Order], items: &BTreeMap<i64, i64>) -> anyhow::Result<Vec
         ];
         writer.write_record(record.iter().map(|cell| neutralise_formula(cell)))?;
     }
-    Ok(writer.into_inner().map_err(|error| error.into_error())?)
+    Ok(writer
+        .into_inner()
+        .map_err(csv::IntoInnerError::into_error)?)
 }
 
 #[cfg(test)]

@@ -33,7 +33,7 @@ pub struct ListParams {
 impl ListParams {
     fn filter(&self) -> Result<OrderFilter, AppError> {
         let status = match self.status.as_deref().map(str::trim) {
-            None | Some("") | Some("all") => None,
+            None | Some("" | "all") => None,
             Some(text) => Some(OrderStatus::parse(text).ok_or_else(|| {
                 AppError::BadRequest("status must be placed, shipped or cancelled.".into())
             })?),
