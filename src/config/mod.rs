@@ -153,7 +153,6 @@ fn parse_seconds(
     .map(Duration::from_secs)
 }
 
-/// A whole number within `range`, or `default` when the variable is unset.
 /// Database connections per instance unless `TROLLEY_DB_POOL_SIZE` says otherwise: twice
 /// the cores, plus two. Each connection's work keeps a thread and a database process
 /// runnable; more than the cores can run only queue up and lengthen the tail. Measured on
@@ -167,6 +166,7 @@ pub fn default_pool_size() -> u32 {
     })
 }
 
+/// A whole number within `range`, or `default` when the variable is unset.
 fn parse_number<T: std::str::FromStr + PartialOrd>(
     variable: &'static str,
     value: Option<String>,

@@ -131,11 +131,10 @@ impl From<diesel::result::Error> for Abort {
 
 /// Places the order for `basket` in one transaction: takes the stock with one conditional
 /// update (never below zero), writes the order and its lines with the prices copied, and
-/// deletes the basket (and the session, with `ends_session`). The order's id comes back by RETURNING, run on the backend's own
-/// connection (Diesel's multi-backend connection has no RETURNING); the lines go in one
-/// raw multi-row insert. The unique order token makes concurrent submits of one form
-/// place one order; whoever loses learns `AlreadyPlaced`. The basket must still be the one
-/// the form showed (its `version`, see [`basket_version`]).
+/// deletes the basket (and the session, with `ends_session`); see `write` for how each
+/// backend does it. The unique order token makes concurrent submits of one form place one
+/// order; whoever loses learns `AlreadyPlaced`. The basket must still be the one the form
+/// showed (its `version`, see [`basket_version`]).
 pub fn place(conn: &mut DbConnection, order: &NewOrder<'_>) -> QueryResult<Placement> {
     let outcome = match place_retrying(conn, order) {
         Ok(()) => return Ok(Placement::Placed),

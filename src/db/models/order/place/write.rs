@@ -1,9 +1,9 @@
 //! Writing a placed order: the order and its lines with the names and prices copied, its
-//! confirmation email queued, the basket (and the shopper's session) deleted, and the
-//! stock taken, last, so that the
-//! products' rows, which every checkout of the same product needs, stay locked only for
-//! that and the commit. On PostgreSQL it is one statement; SQLite, whose statements write
-//! one table each, takes five.
+//! confirmation email queued, the basket (and the shopper's session) deleted, and the stock
+//! taken, last, so that the products' rows, which every checkout of the same product
+//! needs, stay locked only for that and the commit. On PostgreSQL it is one statement
+//! (`db/sql/order_write.pg.sql`); SQLite, whose statements write one table each, takes
+//! several.
 
 use diesel::pg::PgConnection;
 use diesel::prelude::*;
