@@ -2,6 +2,13 @@
 //!
 //! They travel in a short-lived signed cookie rather than in the session, so that showing
 //! one never writes to the sessions table.
+//!
+//! Why not `actix-web-flash-messages`: its `FlashMessage::send()` takes no request or
+//! response, so it reaches the answer through a task-local mailbox filled by a middleware,
+//! the kind of hidden channel the session layer does without; and a message here carries
+//! more than text (a link to the basket), and a refused change's page shows its message
+//! without a redirect (`PageNotice`). What it would replace is this file's signed cookie,
+//! written with the same `cookies` helper as the CSRF token's.
 
 use actix_web::cookie::time::Duration;
 use actix_web::cookie::{Cookie, Key};
