@@ -8,7 +8,7 @@ use std::sync::Arc;
 use actix_web::cookie::Key;
 use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
-use actix_web::{web, App, HttpServer};
+use actix_web::{guard, web, App, HttpServer};
 use anyhow::Context as _;
 
 use crate::catalogue_copy::CatalogueCopy;
@@ -104,20 +104,38 @@ impl Application {
             .max(1);
         jobs::start(&state.db, &state.templates, &state.settings)?;
         let server = HttpServer::new(move || {
+            // The session layer: actix-session's middleware with Trolley's store, then
+            // `read_loaded`. Requests that only read (GET, HEAD) go through a layer whose
+            // store reads the session's basket in the same statement as the session, for
+            // the page that shows it; every other request through one that reads the
+            // session alone. Both serve the same routes.
+            let layer = |requests: session::Requests| {
+                let scope = web::scope("");
+                let scope = match requests {
+                    session::Requests::ThatRead => {
+                        scope.guard(guard::Any(guard::Get()).or(guard::Head()))
+                    }
+                    session::Requests::ThatWrite => scope,
+                };
+                scope
+                    .wrap(from_fn(session::read_loaded))
+                    .wrap(session::middleware(
+                        &state.db,
+                        &state.cookie_key,
+                        &state.settings,
+                        requests,
+                    ))
+                    .configure(|cfg| routes::configure(cfg, &state.settings.static_dir))
+            };
             App::new()
-                .wrap(from_fn(session::read_loaded))
-                .wrap(session::middleware(
-                    &state.db,
-                    &state.cookie_key,
-                    &state.settings,
-                ))
                 .wrap(from_fn(text_input::refuse_in_address))
                 .wrap(from_fn(error_pages))
                 .wrap(from_fn(cache_control))
                 .wrap(security_headers())
                 .wrap(access_log())
                 .app_data(state.clone())
-                .configure(|cfg| routes::configure(cfg, &state.settings.static_dir))
+                .service(layer(session::Requests::ThatRead))
+                .service(layer(session::Requests::ThatWrite))
         })
         // Static files go out as headers then body: without TCP_NODELAY, Nagle's algorithm
         // holds the body until the client's delayed ACK (40 ms).

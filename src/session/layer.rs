@@ -8,16 +8,15 @@ use actix_session::{Session, SessionExt, SessionMiddleware};
 use actix_web::body::MessageBody;
 use actix_web::cookie::{Key, SameSite};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::Method;
 use actix_web::middleware::Next;
-use actix_web::{web, HttpMessage};
+use actix_web::{HttpMessage, HttpRequest};
 
 use super::{TypedSession, ADMIN_ID, BASKET_ID, SESSION_COOKIE, USER_AGENT};
 use crate::config::Settings;
 use crate::db::models::basket::LoadedBasket;
 use crate::db::Db;
 use crate::session_store::{self, DieselSessionStore, LabelKeys};
-use crate::web::{cookies, csrf, AppState, Visitor};
+use crate::web::{cookies, csrf, Visitor};
 
 /// What this request's session load found besides the state, read once by
 /// [`read_loaded`] and kept in the request's extensions for the handlers (through
@@ -26,26 +25,32 @@ use crate::web::{cookies, csrf, AppState, Visitor};
 pub struct LoadedSession {
     /// The lines of the session's basket, read with the session in the same statement,
     /// for a request that changes nothing (GET, HEAD), whose page shows the basket as the
-    /// request found it. A request that writes reads the basket it changes.
+    /// request found it (see [`Requests`]). A request that writes reads the basket it
+    /// changes.
     pub(super) basket: Option<LoadedBasket>,
-    /// The key hash of the session's row, when the request has a stored session: for a
-    /// change that ends the session in its own transaction (the order).
-    pub(super) row: Option<Vec<u8>>,
 }
 
 impl LoadedSession {
-    fn read(req: &ServiceRequest, session: &Session, key: Option<&Key>) -> Self {
-        let reads_only = matches!(*req.method(), Method::GET | Method::HEAD);
-        let basket = reads_only
-            .then(|| session.get::<LoadedBasket>(session_store::LOADED_BASKET))
-            .and_then(|loaded| loaded.ok().flatten());
-        let row = key
-            .filter(|_| !session.entries().is_empty())
-            .and_then(|key| cookies::verified(req.request(), SESSION_COOKIE, key))
-            .and_then(|key| SessionKey::try_from(key).ok())
-            .map(|key| session_store::hash_key(&key));
-        Self { basket, row }
+    fn read(session: &Session) -> Self {
+        let basket = session
+            .get::<LoadedBasket>(session_store::LOADED_BASKET)
+            .ok()
+            .flatten();
+        Self { basket }
     }
+}
+
+/// The key hash of the session row this request's cookie names, when it has a stored
+/// session: for a change that ends the session in its own transaction (the order).
+pub fn stored_row(req: &HttpRequest, key: &Key) -> Option<Vec<u8>> {
+    let session = req.get_session();
+    if session.entries().is_empty() {
+        return None;
+    }
+    let key = cookies::verified(req, SESSION_COOKIE, key)?;
+    SessionKey::try_from(key)
+        .ok()
+        .map(|key| session_store::hash_key(&key))
 }
 
 /// Middleware just inside actix-session's: reads once what the session's load found
@@ -56,11 +61,8 @@ pub async fn read_loaded(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let key = req
-        .app_data::<web::Data<AppState>>()
-        .map(|state| state.cookie_key.clone());
     let raw = req.get_session();
-    let loaded = LoadedSession::read(&req, &raw, key.as_ref());
+    let loaded = LoadedSession::read(&raw);
     let session = TypedSession::new(raw, loaded.clone());
     let visitor = Visitor {
         basket_count: session.basket().known_count(),
@@ -80,19 +82,32 @@ pub async fn read_loaded(
     Ok(response)
 }
 
+/// Which requests a session layer serves: those that only read (GET, HEAD), whose load
+/// reads the session's basket with it, or those that may write, whose load reads the
+/// session alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Requests {
+    ThatRead,
+    ThatWrite,
+}
+
 /// The session middleware: cookie `trolley_session` holding a signed random key, state in
 /// the database, living `TROLLEY_SESSION_TTL` seconds from its last change.
 pub fn middleware(
     db: &Db,
     key: &Key,
     settings: &Settings,
+    requests: Requests,
 ) -> SessionMiddleware<DieselSessionStore> {
     let ttl = i64::try_from(settings.session_ttl.as_secs()).unwrap_or(i64::MAX);
-    let store = DieselSessionStore::new(db.clone()).with_label_keys(LabelKeys {
+    let mut store = DieselSessionStore::new(db.clone()).with_label_keys(LabelKeys {
         admin_id: ADMIN_ID,
         user_agent: USER_AGENT,
         basket_id: BASKET_ID,
     });
+    if requests == Requests::ThatRead {
+        store = store.reading_baskets();
+    }
     SessionMiddleware::builder(store, key.clone())
         .cookie_name(SESSION_COOKIE.to_owned())
         .cookie_http_only(true)

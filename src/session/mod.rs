@@ -16,7 +16,7 @@ use crate::db::models::unix_now;
 use crate::domain::{BasketId, OrderToken};
 use crate::web::{cookies, csrf, AppError, AppState};
 
-pub use layer::{middleware, read_loaded, LoadedSession};
+pub use layer::{middleware, read_loaded, stored_row, LoadedSession, Requests};
 
 pub const SESSION_COOKIE: &str = "trolley_session";
 
@@ -181,12 +181,6 @@ impl TypedSession {
     /// Destroys the session: its row is deleted and the cookie removed.
     pub fn purge(&self) {
         self.session.purge();
-    }
-
-    /// The key hash of the session's stored row, for a change that ends the session in
-    /// its own transaction (the order); `None` for a session not stored yet.
-    pub fn stored_row(&self) -> Option<Vec<u8>> {
-        self.loaded.row.clone()
     }
 
     /// Ends a session whose row this request deleted in the transaction that ended it

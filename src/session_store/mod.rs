@@ -45,6 +45,7 @@ const SAVE_ATTEMPTS: usize = 3;
 pub struct DieselSessionStore {
     db: Db,
     label_keys: Option<LabelKeys>,
+    reads_basket: bool,
 }
 
 /// The state entries the store copies into columns, so that sessions can be found by
@@ -63,11 +64,21 @@ impl DieselSessionStore {
         Self {
             db,
             label_keys: None,
+            reads_basket: false,
         }
     }
 
     pub fn with_label_keys(mut self, keys: LabelKeys) -> Self {
         self.label_keys = Some(keys);
+        self
+    }
+
+    /// A store whose `load` also reads the lines of the basket the session names, in the
+    /// same statement, and hands them over as [`LOADED_BASKET`]: for the requests whose
+    /// page shows the basket as they found it (GET and HEAD). A request that writes reads
+    /// the basket it changes itself, and its load reads the session alone.
+    pub fn reading_baskets(mut self) -> Self {
+        self.reads_basket = true;
         self
     }
 
@@ -114,7 +125,7 @@ fn db_error(error: DbError) -> anyhow::Error {
 impl SessionStore for DieselSessionStore {
     async fn load(&self, session_key: &SessionKey) -> Result<Option<SessionState>, LoadError> {
         let key_hash = hash_key(session_key);
-        let with_basket = self.label_keys.is_some();
+        let with_basket = self.reads_basket && self.label_keys.is_some();
         let loaded = self
             .db
             .run(move |conn| {

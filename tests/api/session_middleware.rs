@@ -8,7 +8,7 @@ use actix_web::cookie::{Key, SameSite};
 use actix_web::{web, App, HttpResponse, HttpServer};
 use trolley::db::models::session;
 use trolley::db::Db;
-use trolley::session::{middleware as session_middleware, SESSION_COOKIE};
+use trolley::session::{middleware as session_middleware, Requests, SESSION_COOKIE};
 
 use crate::common::{test_settings, Browser, TestDatabase};
 
@@ -43,7 +43,12 @@ fn serve(database: &TestDatabase, key: &Key, secure: bool) -> SessionServer {
     let (app_db, key) = (db.clone(), key.clone());
     let server = HttpServer::new(move || {
         App::new()
-            .wrap(session_middleware(&app_db, &key, &settings))
+            .wrap(session_middleware(
+                &app_db,
+                &key,
+                &settings,
+                Requests::ThatWrite,
+            ))
             .route("/set/{value}", web::post().to(set))
             .route("/get", web::get().to(get))
             .route("/purge", web::post().to(purge))

@@ -62,7 +62,7 @@ pub async fn submit(
     // A form without its version (none has lacked it for a while) is a changed basket:
     // 409 with the basket as it is.
     let version = fields.basket_version.clone();
-    let session_row = session.stored_row();
+    let session_row = crate::session::stored_row(&req, &state.cookie_key);
     let placement = state
         .db
         .query(move |conn| {
