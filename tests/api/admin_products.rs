@@ -1,20 +1,8 @@
 //! Admins manage the catalogue: products, prices, stock, and the history of changes.
 
-use std::time::Duration;
-
 use actix_web::http::StatusCode;
 
-use crate::common::{
-    assert_redirect_to, spawn_app_with, Browser, TestApp, ADMIN, ADMIN_PASSWORD, MUG, TEAPOT,
-};
-
-async fn app_and_admin() -> (TestApp, Browser) {
-    let app = spawn_app_with(|settings| settings.catalogue_max_age = Duration::ZERO).await;
-    app.create_admin(ADMIN, ADMIN_PASSWORD);
-    let admin = app.browser();
-    admin.log_in(ADMIN, ADMIN_PASSWORD).await;
-    (app, admin)
-}
+use crate::common::{app_and_admin, assert_redirect_to, ADMIN, MUG, TEAPOT};
 
 fn product_fields<'a>(name: &'a str, price: &'a str, stock: &'a str) -> Vec<(&'a str, &'a str)> {
     vec![

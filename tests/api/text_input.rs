@@ -3,19 +3,9 @@
 //! PostgreSQL a NUL once answered 500; on SQLite it was stored, and `?q=%00` matched
 //! every product.
 
-use std::time::Duration;
-
 use actix_web::http::StatusCode;
 
-use crate::common::{spawn_app_with, Browser, TestApp, ADMIN, ADMIN_PASSWORD, MUG};
-
-async fn app_and_admin() -> (TestApp, Browser) {
-    let app = spawn_app_with(|settings| settings.catalogue_max_age = Duration::ZERO).await;
-    app.create_admin(ADMIN, ADMIN_PASSWORD);
-    let admin = app.browser();
-    admin.log_in(ADMIN, ADMIN_PASSWORD).await;
-    (app, admin)
-}
+use crate::common::{app_and_admin, ADMIN_PASSWORD, MUG};
 
 const QUERY_MESSAGE: &str = "has a control character (such as a NUL byte) in it";
 

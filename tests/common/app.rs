@@ -247,3 +247,14 @@ impl TestApp {
         ));
     }
 }
+
+/// An app whose catalogue copy is never reused (changes made in SQL show at once), with
+/// an admin logged in in the browser returned.
+pub async fn app_and_admin() -> (TestApp, Browser) {
+    let app =
+        spawn_app_with(|settings| settings.catalogue_max_age = std::time::Duration::ZERO).await;
+    app.create_admin(super::ADMIN, super::ADMIN_PASSWORD);
+    let admin = app.browser();
+    admin.log_in(super::ADMIN, super::ADMIN_PASSWORD).await;
+    (app, admin)
+}

@@ -8,7 +8,9 @@
 mod app;
 mod browser;
 
-pub use app::{spawn_app, spawn_app_on, spawn_app_with, test_settings, TestApp, TestDatabase};
+pub use app::{
+    app_and_admin, spawn_app, spawn_app_on, spawn_app_with, test_settings, TestApp, TestDatabase,
+};
 pub use browser::{assert_redirect_to, Browser, Page};
 
 /// The demo catalogue's products the tests lean on (ids in catalogue order).
