@@ -9,6 +9,7 @@
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 
+use crate::db::schema::sessions;
 use crate::db::sql;
 use crate::db::{DbConnection, QueryResult};
 
@@ -44,20 +45,15 @@ pub struct IdleBasket {
     pub value_pence: i64,
 }
 
-#[derive(QueryableByName)]
-struct Count {
-    #[diesel(sql_type = BigInt)]
-    n: i64,
-}
-
 /// Live baskets and their lines, with what their products cost now.
 const LIVE_LINES: &str = "FROM baskets b JOIN basket_items i ON i.basket_id = b.id \
      JOIN products p ON p.id = i.product_id WHERE b.expires_at > $1";
 
 pub fn live_sessions(conn: &mut DbConnection, now: i64) -> QueryResult<i64> {
-    let sql = "SELECT COUNT(*) AS n FROM sessions WHERE expires_at > $1";
-    let count: Count = sql::raw(sql).bind::<BigInt, _>(now).get_result(conn)?;
-    Ok(count.n)
+    sessions::table
+        .filter(sessions::expires_at.gt(now))
+        .count()
+        .get_result(conn)
 }
 
 /// Open baskets, the units and value in them, and how many of them last changed before
