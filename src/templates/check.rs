@@ -162,35 +162,40 @@ fn unknown_names(tera: &tera::Tera) -> Vec<Unknown> {
     unknown
 }
 
-#[test]
-fn every_filter_test_function_and_template_the_templates_name_is_known() {
-    let tera = super::load().expect("templates parse");
-    assert_eq!(unknown_names(&tera), Vec::new());
-}
+#[cfg(test)]
+mod tests {
+    use super::unknown_names;
 
-#[test]
-fn a_name_used_only_in_a_branch_never_rendered_is_still_found() {
-    let mut tera = super::load().expect("templates parse");
-    tera.add_raw_template(
-        "probe.html",
-        "{% if false %}{{ x | no_such_filter }}{% elif y is no_such_test %}\
-         {% for i in [1] %}{{ no_such_function() }}{% endfor %}\
-         {% else %}{% include \"no/such.html\" %}{% endif %}",
-    )
-    .expect("the probe parses");
+    #[test]
+    fn every_filter_test_function_and_template_the_templates_name_is_known() {
+        let tera = crate::templates::load().expect("templates parse");
+        assert_eq!(unknown_names(&tera), Vec::new());
+    }
 
-    let found: Vec<(&str, String)> = unknown_names(&tera)
-        .into_iter()
-        .map(|u| (u.kind, u.name))
-        .collect();
+    #[test]
+    fn a_name_used_only_in_a_branch_never_rendered_is_still_found() {
+        let mut tera = crate::templates::load().expect("templates parse");
+        tera.add_raw_template(
+            "probe.html",
+            "{% if false %}{{ x | no_such_filter }}{% elif y is no_such_test %}\
+             {% for i in [1] %}{{ no_such_function() }}{% endfor %}\
+             {% else %}{% include \"no/such.html\" %}{% endif %}",
+        )
+        .expect("the probe parses");
 
-    assert_eq!(
-        found,
-        vec![
-            ("filter", "no_such_filter".to_owned()),
-            ("test", "no_such_test".to_owned()),
-            ("function", "no_such_function".to_owned()),
-            ("included template", "no/such.html".to_owned()),
-        ]
-    );
+        let found: Vec<(&str, String)> = unknown_names(&tera)
+            .into_iter()
+            .map(|u| (u.kind, u.name))
+            .collect();
+
+        assert_eq!(
+            found,
+            vec![
+                ("filter", "no_such_filter".to_owned()),
+                ("test", "no_such_test".to_owned()),
+                ("function", "no_such_function".to_owned()),
+                ("included template", "no/such.html".to_owned()),
+            ]
+        );
+    }
 }
