@@ -398,7 +398,8 @@ async fn an_email_address_the_mail_library_refuses_is_422_and_orders_nothing() {
 
 /// A checkout form left open past the session's life: the browser has dropped both the
 /// session and the CSRF cookie (they expire together) and the server has forgotten the
-/// session. The shopper is told, on the basket page, and nothing is ordered; no 403.
+/// session. The answer is the contract's 403, but as the basket's page telling the shopper
+/// what happened and offering the way on, not the bare refusal; nothing is ordered.
 #[actix_web::test]
 async fn a_checkout_form_submitted_after_the_session_expired_says_so_and_orders_nothing() {
     let app = spawn_app().await;
@@ -411,15 +412,18 @@ async fn a_checkout_form_submitted_after_the_session_expired_says_so_and_orders_
 
     let page = shopper.place_order(&token).await;
 
-    assert_redirect_to(&page, "/basket");
-    let basket = shopper.get("/basket").await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
     assert!(
-        basket
-            .body
+        page.body
             .contains("Your session expired while the checkout page was open"),
         "{}",
-        basket.body
+        page.body
     );
+    assert!(
+        page.body.contains("Your basket · Trolley"),
+        "the basket's page"
+    );
+    assert!(!page.body.contains("did not come from this site"));
     assert_eq!(app.count("orders"), 0);
 }
 

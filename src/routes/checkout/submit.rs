@@ -46,7 +46,7 @@ pub async fn submit(
             }
         }
         if let Err(error) = csrf {
-            return csrf_refused(&req, &state, &session, error);
+            return csrf_refused(&req, &state, &session, error).await;
         }
         return match customer {
             Err(errors) => {
@@ -173,25 +173,30 @@ fn out_of_stock(short: &[ShortLine]) -> String {
     )
 }
 
-/// A checkout whose CSRF check failed: 403, unless the browser has neither a session nor
-/// a CSRF cookie. Then its session (and so its basket) expired while the form was open,
-/// and there is nothing a forged form could touch: back to the basket, saying so.
-fn csrf_refused(
+/// A checkout whose CSRF check failed: 403. When the browser has neither a session nor a
+/// CSRF cookie, its session (and so its basket) expired while the form was open, and there
+/// is nothing a forged form could touch: the 403 is then the basket page, empty, saying
+/// what happened and offering the way on, rather than the bare refusal.
+async fn csrf_refused(
     req: &HttpRequest,
-    state: &AppState,
+    state: &web::Data<AppState>,
     session: &TypedSession,
     error: AppError,
 ) -> Result<HttpResponse, AppError> {
     if !session.is_empty() || csrf::cookie_token(req, &state.cookie_key).is_some() {
         return Err(error);
     }
-    Ok(state.redirect_with(
-        "/basket",
-        &Flash::error(
-            "Your session expired while the checkout page was open, so your basket is \
-             empty and nothing was ordered. Please add the products again to check out.",
-        ),
-    ))
+    req.extensions_mut().insert(PageNotice {
+        message: "Your session expired while the checkout page was open, so your basket is \
+                  empty and nothing was ordered. Please add the products again to check out."
+            .to_owned(),
+        product_id: 0,
+        here: "/basket".to_owned(),
+    });
+    let fresh = TypedSession::for_request(req);
+    let mut page = crate::routes::basket::show(req.clone(), state.clone(), fresh).await?;
+    *page.status_mut() = StatusCode::FORBIDDEN;
+    Ok(page)
 }
 
 fn stale_form(state: &AppState) -> HttpResponse {
