@@ -10,6 +10,7 @@ diesel::table! {
         last_seen_at -> Nullable<BigInt>,
         user_agent -> Nullable<Text>,
         basket_id -> Nullable<Text>,
+        account_id -> Nullable<BigInt>,
     }
 }
 
@@ -70,6 +71,7 @@ diesel::table! {
         customer_address -> Text,
         total_pence -> BigInt,
         created_at -> Timestamp,
+        account_id -> Nullable<BigInt>,
     }
 }
 
@@ -98,6 +100,7 @@ diesel::table! {
         id -> BigInt,
         username -> Text,
         failed_at -> BigInt,
+        realm -> Text,
     }
 }
 
@@ -115,7 +118,7 @@ diesel::table! {
 diesel::table! {
     outbox (id) {
         id -> BigInt,
-        order_id -> BigInt,
+        order_id -> Nullable<BigInt>,
         kind -> Text,
         to_address -> Text,
         subject -> Text,
@@ -126,6 +129,35 @@ diesel::table! {
         created_at -> Timestamp,
         sent_at -> Nullable<Timestamp>,
         claimed_at -> Nullable<BigInt>,
+        account_id -> Nullable<BigInt>,
+        secret -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    accounts (id) {
+        id -> BigInt,
+        email -> Text,
+        name -> Text,
+        password_hash -> Text,
+        basket_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    basket_merges (from_id) {
+        from_id -> Text,
+        into_id -> Text,
+        expires_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    password_resets (token_hash) {
+        token_hash -> Binary,
+        account_id -> BigInt,
+        expires_at -> BigInt,
     }
 }
 
@@ -135,6 +167,8 @@ diesel::joinable!(order_events -> orders (order_id));
 diesel::joinable!(basket_items -> products (product_id));
 diesel::joinable!(product_history -> products (product_id));
 diesel::joinable!(order_lines -> orders (order_id));
+diesel::joinable!(orders -> accounts (account_id));
+diesel::joinable!(password_resets -> accounts (account_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     sessions,
@@ -149,4 +183,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_failures,
     order_events,
     outbox,
+    accounts,
+    basket_merges,
+    password_resets,
 );

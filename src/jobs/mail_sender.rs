@@ -4,19 +4,20 @@
 //!
 //! Delivery is at least once: an email is marked sent after the SMTP server has taken it,
 //! so a crash (or a lost connection) between the two sends it again when its claim runs
-//! out. The Message-ID is derived from the event, so the copy is recognisably the same
-//! message.
+//! out. The Message-ID is derived from the event (or, for a password reset, from the
+//! row), so the copy is recognisably the same message.
 
 use std::time::Duration;
 
 use chrono::Utc;
-use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::config::{MailSettings, Settings};
 use crate::db::models::order::{self, Order, OrderLine};
 use crate::db::models::outbox::{self, OutboxEmail};
 use crate::db::{Db, DbError};
-use crate::mail::compose;
+use crate::domain::EmailKind;
+use crate::mail::{compose, compose_reset, ComposeError};
 
 /// An error message is kept this long at most.
 const MAX_ERROR_LEN: usize = 1000;
@@ -88,33 +89,9 @@ pub async fn send_due(sender: &Sender) -> Result<Pass, DbError> {
 }
 
 async fn send_one(sender: &Sender, row: OutboxEmail) -> Result<Outcome, DbError> {
-    let order_id = row.order_id;
-    let found = sender
-        .db
-        .run(
-            move |conn| -> Result<Option<(Order, Vec<OrderLine>)>, DbError> {
-                let Some(found) = order::find(conn, order_id)? else {
-                    return Ok(None);
-                };
-                let lines = order::lines(conn, order_id)?;
-                Ok(Some((found, lines)))
-            },
-        )
-        .await?;
-    let Some((order, lines)) = found else {
-        return record_failure(sender, &row, "the order no longer exists".into(), false).await;
-    };
-    let message = compose(
-        &sender.templates,
-        &sender.mail,
-        &sender.receipt_base,
-        &row,
-        &order,
-        &lines,
-    );
-    let message = match message {
+    let message = match message_for(sender, &row).await? {
         Ok(message) => message,
-        Err(error) => return record_failure(sender, &row, error.to_string(), false).await,
+        Err(error) => return record_failure(sender, &row, error, false).await,
     };
     let limit = sender.mail.sender.send_timeout;
     let sent = actix_rt::time::timeout(limit, sender.transport.send(message)).await;
@@ -136,6 +113,37 @@ async fn send_one(sender: &Sender, row: OutboxEmail) -> Result<Outcome, DbError>
             record_failure(sender, &row, error, true).await
         }
     }
+}
+
+/// The message for `row`, or why there will never be one (which no retry mends).
+async fn message_for(
+    sender: &Sender,
+    row: &OutboxEmail,
+) -> Result<Result<Message, String>, DbError> {
+    let (templates, mail, base) = (&sender.templates, &sender.mail, &sender.receipt_base);
+    if row.kind == EmailKind::Reset {
+        return Ok(compose_reset(templates, mail, base, row).map_err(|error| error.to_string()));
+    }
+    let Some(order_id) = row.order_id else {
+        return Ok(Err(ComposeError::NoOrder.to_string()));
+    };
+    let found = sender
+        .db
+        .run(
+            move |conn| -> Result<Option<(Order, Vec<OrderLine>)>, DbError> {
+                let Some(found) = order::find(conn, order_id)? else {
+                    return Ok(None);
+                };
+                let lines = order::lines(conn, order_id)?;
+                Ok(Some((found, lines)))
+            },
+        )
+        .await?;
+    let Some((order, lines)) = found else {
+        return Ok(Err("the order no longer exists".into()));
+    };
+    let message = compose(templates, mail, base, row, &order, &lines);
+    Ok(message.map_err(|error| error.to_string()))
 }
 
 /// Records a failed attempt: queued again after the backoff while attempts remain and a
@@ -193,12 +201,12 @@ fn millis(duration: Duration) -> i64 {
 /// due emails every poll interval. Without an SMTP URL there is nothing to start.
 pub fn spawn_sender(sender: Option<Sender>) {
     let Some(sender) = sender else {
-        log::info!("TROLLEY_SMTP_URL is not set: order emails are queued, not sent");
+        log::info!("TROLLEY_SMTP_URL is not set: emails are queued, not sent");
         return;
     };
     if sender.mail.public_url.is_none() {
         log::warn!(
-            "TROLLEY_PUBLIC_URL is not set: receipt links in emails start with {}",
+            "TROLLEY_PUBLIC_URL is not set: links in emails start with {}",
             sender.receipt_base
         );
     }
@@ -207,13 +215,13 @@ pub fn spawn_sender(sender: Option<Sender>) {
         loop {
             match send_due(&sender).await {
                 Ok(pass) if pass != Pass::default() => log::info!(
-                    "order emails: {} sent, {} to retry, {} failed",
+                    "emails: {} sent, {} to retry, {} failed",
                     pass.sent,
                     pass.retrying,
                     pass.failed
                 ),
                 Ok(_) => {}
-                Err(error) => log::warn!("order email sender: {error}"),
+                Err(error) => log::warn!("email sender: {error}"),
             }
             actix_rt::time::sleep(every).await;
         }

@@ -1,6 +1,6 @@
 //! An outbox row and its order made into a message: the subject stored with the row,
 //! plain-text and HTML bodies from the `emails/` templates, and a Message-ID derived from
-//! the event.
+//! the event. (A password reset's message is made in [`super::reset`].)
 
 use lettre::message::{Mailbox, MultiPart};
 use lettre::Message;
@@ -21,6 +21,14 @@ pub enum ComposeError {
     Address,
     #[error("the email cannot be built: {0}")]
     Message(#[from] lettre::error::Error),
+    #[error("the email is about no order")]
+    NoOrder,
+    /// Forgotten once its email is sent or given up: a retry has nothing to send.
+    #[error(
+        "the reset link is no longer kept (it is forgotten once its email is sent or \
+         given up): the shopper can ask for a new one"
+    )]
+    NoResetLink,
 }
 
 #[derive(Serialize)]
@@ -41,7 +49,7 @@ pub fn compose(
     order: &Order,
     lines: &[OrderLine],
 ) -> Result<Message, ComposeError> {
-    let email = row.email();
+    let email = row.order_email().ok_or(ComposeError::NoOrder)?;
     let lines: Vec<LineView<'_>> = lines
         .iter()
         .map(|line| {

@@ -1,6 +1,9 @@
-//! Order emails: composing one from its outbox row ([`compose`]). The background sender
-//! that delivers the outbox over SMTP on every instance is a job (`jobs::mail_sender`).
+//! Emails: an order email composed from its outbox row and its order ([`compose`]), a
+//! password reset email from its row ([`reset`]). The background sender that delivers
+//! the outbox over SMTP on every instance is a job (`jobs::mail_sender`).
 
 pub mod compose;
+pub mod reset;
 
 pub use compose::{compose, ComposeError};
+pub use reset::compose_reset;

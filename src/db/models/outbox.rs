@@ -1,5 +1,5 @@
-//! The outbox: order emails queued in the same transaction as their event, claimed by the
-//! senders, and marked sent or failed.
+//! The outbox: emails queued in the same transaction as their event (an order's, or an
+//! account's password reset), claimed by the senders, and marked sent or failed.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -8,15 +8,17 @@ use diesel::sql_types::BigInt;
 use crate::db::schema::outbox;
 use crate::db::sql;
 use crate::db::{write_transaction, DbConnection, Prepared, QueryResult};
-use crate::domain::{EmailState, OrderEmail, OrderNumber, OrderStatus};
+use crate::domain::{EmailKind, EmailState, OrderEmail, OrderNumber, OrderStatus, ResetEmail};
 
-#[derive(Debug, Clone, Queryable, Selectable)]
+/// One email of the outbox: about an order (`order_id`) or about an account
+/// (`account_id`), never both. `Debug` leaves out `secret`.
+#[derive(Clone, Queryable, Selectable)]
 #[diesel(table_name = outbox)]
 pub struct OutboxEmail {
     pub id: i64,
-    pub order_id: i64,
+    pub order_id: Option<i64>,
     #[diesel(deserialize_as = String)]
-    pub kind: OrderStatus,
+    pub kind: EmailKind,
     pub to_address: String,
     pub subject: String,
     #[diesel(deserialize_as = String)]
@@ -29,11 +31,23 @@ pub struct OutboxEmail {
     /// When the sender holding it began this attempt (Unix milliseconds); `None` while
     /// no sender holds it.
     pub claimed_at: Option<i64>,
+    pub account_id: Option<i64>,
+    /// A password reset's raw token: kept only until its email is sent or given up.
+    pub secret: Option<String>,
+}
+
+impl std::fmt::Debug for OutboxEmail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (id, kind, state) = (self.id, self.kind, self.state);
+        write!(f, "OutboxEmail {id} ({kind}, {state})")
+    }
 }
 
 impl OutboxEmail {
-    pub fn email(&self) -> OrderEmail {
-        OrderEmail::new(OrderNumber::from_id(self.order_id), self.kind)
+    /// The order email it is; `None` for an account's email.
+    pub fn order_email(&self) -> Option<OrderEmail> {
+        let (status, order_id) = (self.kind.order_status()?, self.order_id?);
+        Some(OrderEmail::new(OrderNumber::from_id(order_id), status))
     }
 
     /// How long a sender has been sending it, at `now_ms`: `Some` while it is queued, a
@@ -99,6 +113,31 @@ pub fn enqueue(
     Ok(())
 }
 
+/// Queues the email with a link to choose a new password for account `account_id`, the raw
+/// `token` kept until it is sent or given up. Called in the transaction storing its hash.
+pub fn enqueue_reset(
+    conn: &mut DbConnection,
+    account_id: i64,
+    to_address: &str,
+    token: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::insert_into(outbox::table)
+        .values((
+            outbox::account_id.eq(account_id),
+            outbox::kind.eq(EmailKind::Reset.as_str()),
+            outbox::to_address.eq(to_address),
+            outbox::subject.eq(ResetEmail::SUBJECT),
+            outbox::state.eq(EmailState::Queued.as_str()),
+            outbox::attempts.eq(0),
+            outbox::next_attempt_at.eq(now.and_utc().timestamp_millis()),
+            outbox::created_at.eq(now),
+            outbox::secret.eq(token),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
 #[derive(QueryableByName)]
 struct Claimed {
     #[diesel(sql_type = BigInt)]
@@ -152,6 +191,7 @@ pub fn claim_due(
     })
 }
 
+/// Marks it sent, and forgets its secret: the email carries it now.
 pub fn mark_sent(conn: &mut DbConnection, id: i64, now: NaiveDateTime) -> QueryResult<()> {
     diesel::update(outbox::table.find(id))
         .set((
@@ -159,15 +199,16 @@ pub fn mark_sent(conn: &mut DbConnection, id: i64, now: NaiveDateTime) -> QueryR
             outbox::sent_at.eq(now),
             outbox::last_error.eq(None::<String>),
             outbox::claimed_at.eq(None::<i64>),
+            outbox::secret.eq(None::<String>),
         ))
         .execute(conn)?;
     Ok(())
 }
 
 /// Records the failed attempt that began at `claimed_at`: queued again from
-/// `retry_at_ms`, or failed for good when there is none. Only the claim's holder records
-/// it: a sender whose lease ran out, and whose email another sender has claimed since,
-/// changes nothing (false).
+/// `retry_at_ms`, or failed for good when there is none (its secret forgotten: no email
+/// will carry it). Only the claim's holder records it: a sender whose lease ran out, and
+/// whose email another sender has claimed since, changes nothing (false).
 pub fn mark_attempt_failed(
     conn: &mut DbConnection,
     id: i64,
@@ -192,6 +233,7 @@ pub fn mark_attempt_failed(
                 outbox::last_error.eq(error),
                 outbox::state.eq(EmailState::Failed.as_str()),
                 outbox::claimed_at.eq(None::<i64>),
+                outbox::secret.eq(None::<String>),
             ))
             .execute(conn)?,
     };

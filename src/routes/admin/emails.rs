@@ -1,5 +1,5 @@
-//! GET /admin/emails: the outbox, newest first; POST /admin/emails/{id}/retry: a failed
-//! email queued again.
+//! GET /admin/emails: the outbox, newest first (order emails and account emails, never a
+//! reset link's token); POST /admin/emails/{id}/retry: a failed email queued again.
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -22,8 +22,9 @@ pub struct ListParams {
 #[derive(Serialize)]
 struct EmailView {
     id: i64,
-    number: String,
-    order_id: i64,
+    /// The order's number and id for an order email; `None` for an account's email.
+    number: Option<String>,
+    order_id: Option<i64>,
     to: String,
     subject: String,
     state: &'static str,
@@ -40,7 +41,7 @@ impl EmailView {
         let sending_for = row.sending_for_ms(now_ms);
         Self {
             id: row.id,
-            number: row.email().number.to_string(),
+            number: row.order_email().map(|email| email.number.to_string()),
             order_id: row.order_id,
             state: if sending_for.is_some() {
                 "sending"

@@ -1,9 +1,10 @@
-//! Order emails through the outbox, delivered to a real SMTP server: Debian's aiosmtpd,
-//! run by `tests/smtp_sink.py` on a free port for each test.
+//! Order emails and password reset emails through the outbox, delivered to a real SMTP
+//! server: Debian's aiosmtpd, run by `tests/smtp_sink.py` on a free port for each test.
 
 mod delivery;
 mod events;
 mod pages;
+mod resets;
 
 use std::io::{BufRead, BufReader};
 use std::net::TcpListener;

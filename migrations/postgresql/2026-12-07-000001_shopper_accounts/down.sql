@@ -1,0 +1,15 @@
+DELETE FROM outbox WHERE account_id IS NOT NULL;
+ALTER TABLE outbox DROP CONSTRAINT outbox_about_one;
+ALTER TABLE outbox DROP CONSTRAINT outbox_kind_check;
+ALTER TABLE outbox ADD CONSTRAINT outbox_kind_check CHECK (kind IN ('placed', 'shipped', 'cancelled'));
+ALTER TABLE outbox DROP COLUMN secret;
+ALTER TABLE outbox DROP COLUMN account_id;
+ALTER TABLE outbox ALTER COLUMN order_id SET NOT NULL;
+DROP INDEX login_failures_realm_username_idx;
+ALTER TABLE login_failures DROP COLUMN realm;
+CREATE INDEX login_failures_username_idx ON login_failures (username, failed_at);
+DROP TABLE password_resets;
+DROP TABLE basket_merges;
+ALTER TABLE orders DROP COLUMN account_id;
+ALTER TABLE sessions DROP COLUMN account_id;
+DROP TABLE accounts;
