@@ -4,6 +4,62 @@
 const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../templates/base.html")),
     (
+        "account/macros.html",
+        include_str!("../templates/account/macros.html"),
+    ),
+    (
+        "account/login.html",
+        include_str!("../templates/account/login.html"),
+    ),
+    (
+        "account/signup.html",
+        include_str!("../templates/account/signup.html"),
+    ),
+    (
+        "account/home.html",
+        include_str!("../templates/account/home.html"),
+    ),
+    (
+        "account/password.html",
+        include_str!("../templates/account/password.html"),
+    ),
+    (
+        "account/delete.html",
+        include_str!("../templates/account/delete.html"),
+    ),
+    (
+        "account/sessions.html",
+        include_str!("../templates/account/sessions.html"),
+    ),
+    (
+        "account/reset.html",
+        include_str!("../templates/account/reset.html"),
+    ),
+    (
+        "account/reset_password.html",
+        include_str!("../templates/account/reset_password.html"),
+    ),
+    (
+        "account/reset_gone.html",
+        include_str!("../templates/account/reset_gone.html"),
+    ),
+    (
+        "admin/customers.html",
+        include_str!("../templates/admin/customers.html"),
+    ),
+    (
+        "admin/customer.html",
+        include_str!("../templates/admin/customer.html"),
+    ),
+    (
+        "emails/reset.txt",
+        include_str!("../templates/emails/reset.txt"),
+    ),
+    (
+        "emails/reset.html",
+        include_str!("../templates/emails/reset.html"),
+    ),
+    (
         "partials/stock.html",
         include_str!("../templates/partials/stock.html"),
     ),

@@ -7,6 +7,7 @@ mod common;
 
 /// The tests, one file per area, in `tests/api/`.
 mod api {
+    mod accounts;
     mod admin;
     mod admin_baskets;
     mod admin_experience;

@@ -31,6 +31,8 @@ pub enum CheckError {
     Busy,
     #[error(transparent)]
     WorkerGone(#[from] WorkerGone),
+    #[error(transparent)]
+    Hash(anyhow::Error),
 }
 
 /// The instance's password checks: a bounded, resting queue in front of the
@@ -59,16 +61,38 @@ impl PasswordChecks {
         })
     }
 
-    /// Whether `password` matches `hash`; with no hash (no such account) the same work is
-    /// done against the stand-in, and the answer is false. Waits its turn first.
-    pub async fn verify(&self, password: String, hash: Option<String>) -> Result<bool, CheckError> {
-        let permit = actix_rt::time::timeout(
+    /// Hashes a new password (sign-up, a change, a reset), on the same queue and thread
+    /// as the checks, so that a flood of sign-ups is bounded like one of logins.
+    pub async fn hash(&self, password: String) -> Result<String, CheckError> {
+        let permit = self.permit().await?;
+        let started = Instant::now();
+        let hashed = self.worker.run(move || hash_password(&password)).await;
+        Self::rest(permit, started.elapsed());
+        hashed?.map_err(CheckError::Hash)
+    }
+
+    async fn permit(&self) -> Result<tokio::sync::OwnedSemaphorePermit, CheckError> {
+        actix_rt::time::timeout(
             PASSWORD_CHECK_WAIT,
             Arc::clone(&self.permits).acquire_owned(),
         )
         .await
         .map_err(|_| CheckError::Busy)?
-        .map_err(|_| CheckError::Busy)?;
+        .map_err(|_| CheckError::Busy)
+    }
+
+    /// The permit rests [`PERMIT_REST`] times as long as its work `took`.
+    fn rest(permit: tokio::sync::OwnedSemaphorePermit, took: Duration) {
+        actix_rt::spawn(async move {
+            actix_rt::time::sleep(took * PERMIT_REST).await;
+            drop(permit);
+        });
+    }
+
+    /// Whether `password` matches `hash`; with no hash (no such account) the same work is
+    /// done against the stand-in, and the answer is false. Waits its turn first.
+    pub async fn verify(&self, password: String, hash: Option<String>) -> Result<bool, CheckError> {
+        let permit = self.permit().await?;
         let real = hash.is_some();
         let hash = hash.unwrap_or_else(|| self.stand_in_hash.to_string());
         let started = Instant::now();
@@ -76,11 +100,7 @@ impl PasswordChecks {
             .worker
             .run(move || verify_password(&password, &hash))
             .await;
-        let took = started.elapsed();
-        actix_rt::spawn(async move {
-            actix_rt::time::sleep(took * PERMIT_REST).await;
-            drop(permit);
-        });
+        Self::rest(permit, started.elapsed());
         Ok(matched? && real)
     }
 }

@@ -1,22 +1,28 @@
-//! Admin authentication: Argon2id password hashes, login throttling, and creating admins.
+//! Authentication of admins and shoppers: Argon2id password hashes, login throttling
+//! ([`login`]), and creating admins.
 
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 
-use crate::db::models::{admin, unix_now};
+use crate::db::models::admin;
 use crate::db::Db;
 
 mod checks;
 mod idle_worker;
+mod login;
 
 pub use checks::{permits_for_this_machine, CheckError, PasswordChecks};
 pub use idle_worker::{IdleWorker, WorkerGone};
+pub use login::{
+    check_password, claim_attempt, find_admin, verify_claimed, Claim, LoginError, LoginOutcome,
+    MAX_USERNAME_CHARS,
+};
 
 /// Failed logins allowed for one username within [`THROTTLE_WINDOW_SECS`]; the next
 /// attempt is answered 429 without looking at the password.
 pub const MAX_FAILURES: i64 = 5;
-pub use crate::db::models::admin::THROTTLE_WINDOW_SECS;
+pub use crate::db::models::login_failure::{Realm, THROTTLE_WINDOW_SECS};
 
 /// A failed login is answered no sooner than this after it arrived, whether or not its
 /// username exists (both take the same path through [`PasswordChecks`]): the answer's
@@ -90,91 +96,12 @@ pub fn create_admin(
         admin::set_password(&mut conn, &username, &hash)?;
         // A new password ends every session signed in with the old one.
         if let Some(found) = admin::find_by_username(&mut conn, &username)? {
-            crate::db::models::session::delete_for_admin(&mut conn, found.id, None)?;
+            use crate::db::models::session::{delete_for, Owner};
+            delete_for(&mut conn, Owner::Admin(found.id), None)?;
         }
         return Ok(AdminChange::PasswordChanged);
     }
     Ok(AdminChange::AlreadyExists)
-}
-
-/// The longest username a login may name; a longer one is refused before anything else.
-pub const MAX_USERNAME_CHARS: usize = 150;
-
-/// A login attempt that may go on to a password check: its claim is recorded, so that
-/// attempts in parallel (on any instance) count each other.
-#[derive(Debug, Clone)]
-pub struct Claim {
-    username: String,
-}
-
-/// Claims a password check for `username` in the database, before any hashing: the
-/// attempt is recorded first, then the attempts within the window are counted, its own
-/// included. Every attempt that gets a claim has committed its row before counting, so
-/// of any number of parallel attempts at most [`MAX_FAILURES`] count no more than that.
-/// A refused attempt withdraws its row: only checked passwords use up the allowance.
-pub fn claim_attempt(db: &Db, username: &str) -> anyhow::Result<Option<Claim>> {
-    let username = normalize_username(username);
-    let now = unix_now();
-    let mut conn = db.conn()?;
-    let id = admin::record_failure(&mut conn, &username, now)?;
-    let attempts = admin::failures_since(&mut conn, &username, now - THROTTLE_WINDOW_SECS)?;
-    if attempts > MAX_FAILURES {
-        admin::withdraw_failure(&mut conn, id)?;
-        return Ok(None);
-    }
-    Ok(Some(Claim { username }))
-}
-
-/// The outcome of a password check.
-#[derive(Debug, PartialEq, Eq)]
-pub enum LoginOutcome {
-    LoggedIn { admin_id: i64, username: String },
-    WrongCredentials,
-}
-
-/// The admin a claimed attempt names, if there is one.
-pub async fn find_admin(db: &Db, claim: &Claim) -> anyhow::Result<Option<admin::Admin>> {
-    let username = claim.username.clone();
-    db.run(move |conn| Ok::<_, anyhow::Error>(admin::find_by_username(conn, &username)?))
-        .await
-}
-
-/// Checks the password of a claimed attempt on the admin it names, if any: an attempt
-/// naming no admin takes the same path through the checks' queue, against a stand-in
-/// hash, and fails. Its claim stays as a failure unless the password is right, when the
-/// username's failures are forgotten. Argon2 runs on the idle-priority thread, holding
-/// no connection meanwhile.
-pub async fn check_password(
-    db: &Db,
-    checks: &PasswordChecks,
-    claim: Claim,
-    found: Option<admin::Admin>,
-    password: String,
-) -> Result<LoginOutcome, LoginError> {
-    let hash = found.as_ref().map(|admin| admin.password_hash.clone());
-    let verified = checks.verify(password, hash).await?;
-    let Some(found) = found.filter(|_| verified) else {
-        return Ok(LoginOutcome::WrongCredentials);
-    };
-    let username = claim.username;
-    db.run(move |conn| {
-        let since = unix_now() - THROTTLE_WINDOW_SECS;
-        Ok::<_, anyhow::Error>(admin::clear_failures(conn, &username, since)?)
-    })
-    .await?;
-    Ok(LoginOutcome::LoggedIn {
-        admin_id: found.id,
-        username: found.username,
-    })
-}
-
-/// Why a login could not be decided.
-#[derive(Debug, thiserror::Error)]
-pub enum LoginError {
-    #[error(transparent)]
-    Check(#[from] CheckError),
-    #[error(transparent)]
-    Other(#[from] anyhow::Error),
 }
 
 #[cfg(test)]

@@ -16,6 +16,9 @@ pub const BASKET_ADD_LINE: &str = include_str!("sql/basket_add_line.sql");
 /// Sets a basket line (see `basket::change_line`).
 pub const BASKET_SET_LINE: &str = include_str!("sql/basket_set_line.sql");
 
+/// Adds a guest's line to an account's basket at sign-in (see `basket::merge_into`).
+pub const BASKET_MERGE_LINE: &str = include_str!("sql/basket_merge_line.sql");
+
 /// The lines of a basket being checked out (see `order::place`).
 pub const BASKET_LINES_LOCKED: &str = include_str!("sql/basket_lines_locked.sql");
 
@@ -78,6 +81,7 @@ mod tests {
             ("session_with_basket", SESSION_WITH_BASKET),
             ("basket_add_line", BASKET_ADD_LINE),
             ("basket_set_line", BASKET_SET_LINE),
+            ("basket_merge_line", BASKET_MERGE_LINE),
             ("basket_lines_locked", BASKET_LINES_LOCKED),
             (
                 "order_write.pg + take_stock.pg",

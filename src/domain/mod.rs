@@ -1,8 +1,10 @@
 //! The shop's words, parsed at the edge ("parse, don't validate"). No I/O, and no import
 //! from any other module of Trolley.
 
+mod account_details;
 mod basket_id;
 mod customer;
+mod email_kind;
 mod money;
 mod order_email;
 mod order_number;
@@ -14,8 +16,10 @@ mod product_id;
 mod quantity;
 mod stock;
 
+pub use account_details::{account_email, account_name, NewPassword, SignUp};
 pub use basket_id::BasketId;
 pub use customer::{CustomerAddress, CustomerDetails, CustomerEmail, CustomerName, FieldErrors};
+pub use email_kind::{EmailKind, ResetEmail};
 pub use money::Money;
 pub use order_email::{EmailState, OrderEmail};
 pub use order_number::OrderNumber;

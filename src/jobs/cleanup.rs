@@ -1,9 +1,9 @@
-//! The clean-up of expired sessions, the baskets that died with them, and old failed
-//! logins.
+//! The clean-up of expired sessions, the baskets that died with them, old failed logins,
+//! and what expires with an account's sign-in or reset (basket merges, reset links).
 
 use std::time::Duration as StdDuration;
 
-use crate::db::models::{admin, basket, session, unix_now};
+use crate::db::models::{basket, login_failure, password_reset, session, unix_now};
 use crate::db::{Db, DbConnection, DbError, QueryResult};
 
 /// How many expired rows one statement deletes.
@@ -19,6 +19,8 @@ pub struct Cleared {
     pub sessions: usize,
     pub baskets: usize,
     pub login_failures: usize,
+    /// Expired basket merges and password reset links.
+    pub links: usize,
 }
 
 /// Deletes expired sessions and the baskets that died with them, and old failed logins, `batch` rows per
@@ -28,14 +30,17 @@ pub async fn clear_expired(db: &Db, batch: i64, pause: StdDuration) -> Result<Cl
     let sessions = in_batches(db, batch, pause, session::delete_expired_batch, now).await?;
     let baskets = in_batches(db, batch, pause, basket::delete_expired_batch, now).await?;
     // Failed logins older than the throttle's window count for nothing any more.
-    let before = now - admin::THROTTLE_WINDOW_SECS;
+    let before = now - login_failure::THROTTLE_WINDOW_SECS;
     let login_failures = db
-        .run(move |conn| admin::delete_failures_before(conn, before).map_err(DbError::from))
+        .run(move |conn| login_failure::delete_failures_before(conn, before).map_err(DbError::from))
         .await?;
+    let merges = in_batches(db, batch, pause, basket::delete_expired_merges_batch, now).await?;
+    let resets = in_batches(db, batch, pause, password_reset::delete_expired_batch, now).await?;
     Ok(Cleared {
         sessions,
         baskets,
         login_failures,
+        links: merges + resets,
     })
 }
 

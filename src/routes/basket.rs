@@ -159,20 +159,26 @@ async fn change_line(
     change: LineChange,
 ) -> Result<(), AppError> {
     let now = unix_now();
+    let refresh = session.due_for_refresh(state.settings.session_ttl, now);
     let asked = BasketChange {
         existing: session.basket_id(),
         checkout: session.order_token(),
         product_id: product_id.get(),
         change,
-        refresh: session.due_for_refresh(state.settings.session_ttl, now),
+        // An account's basket never expires: only a guest's moves on with its session.
+        refresh: refresh && session.account().is_none(),
         expires_at: state.session_expiry(),
     };
-    let (checkout, refresh) = (asked.checkout, asked.refresh);
+    let checkout = asked.checkout;
     let outcome = state
         .db
         .query(move |conn| basket::apply_change(conn, asked))
         .await?;
     match outcome {
+        // The change went to the account's basket; this request's session was signed in
+        // away meanwhile, and is left alone, so that its answer sets no cookie over the
+        // signed-in one.
+        ChangeOutcome::FollowedMerge => Ok(()),
         ChangeOutcome::Changed { basket, created } => {
             if created || refresh {
                 session.set_basket_id(&basket)?;

@@ -1,10 +1,12 @@
 //! The routes, one module per resource, wired in one place.
 
+mod account;
 mod admin;
 mod basket;
 mod checkout;
 mod health;
 mod orders;
+mod owned_sessions;
 mod return_to;
 mod storefront;
 pub(crate) mod views;
@@ -32,6 +34,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, static_dir: &str) {
         )
         .service(page("/orders/{order_token}", orders::receipt))
         .service(page("/healthz", health::check))
+        .configure(account::configure)
         .configure(admin::configure)
         .service(
             // actix-files answers other methods 405 but without `Allow` (which any answer

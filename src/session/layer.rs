@@ -11,7 +11,7 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use actix_web::{HttpMessage, HttpRequest};
 
-use super::{TypedSession, ADMIN_ID, BASKET_ID, SESSION_COOKIE, USER_AGENT};
+use super::{TypedSession, ACCOUNT_ID, ADMIN_ID, BASKET_ID, SESSION_COOKIE, USER_AGENT};
 use crate::config::Settings;
 use crate::db::models::basket::LoadedBasket;
 use crate::db::Db;
@@ -68,6 +68,7 @@ pub async fn read_loaded(
         basket_count: session.basket().known_count(),
         basket: session.basket_id(),
         admin: session.admin().map(|admin| admin.username),
+        account: session.account().map(|account| account.name),
         csrf_token: None,
     };
     req.extensions_mut().insert(loaded);
@@ -102,6 +103,7 @@ pub fn middleware(
     let ttl = i64::try_from(settings.session_ttl.as_secs()).unwrap_or(i64::MAX);
     let mut store = DieselSessionStore::new(db.clone()).with_label_keys(LabelKeys {
         admin_id: ADMIN_ID,
+        account_id: ACCOUNT_ID,
         user_agent: USER_AGENT,
         basket_id: BASKET_ID,
     });

@@ -26,6 +26,8 @@ const ADMIN_ID: &str = "admin_id";
 const ADMIN_USERNAME: &str = "admin_username";
 const REFRESHED_AT: &str = "refreshed_at";
 const ADMIN_SEEN_AT: &str = "admin_seen_at";
+const ACCOUNT_ID: &str = "account_id";
+const ACCOUNT_NAME: &str = "account_name";
 const USER_AGENT: &str = "user_agent";
 
 /// The longest browser description kept.
@@ -36,6 +38,24 @@ const MAX_USER_AGENT_CHARS: usize = 200;
 pub struct AdminIdentity {
     pub id: i64,
     pub username: String,
+}
+
+/// The shopper's account a session is signed in to: its id, and the name its pages'
+/// header shows (the account's name, else its email).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountIdentity {
+    pub id: i64,
+    pub name: String,
+}
+
+/// How a session is signed in to an account (see [`TypedSession::sign_in_account`]).
+#[derive(Debug, Clone)]
+pub struct AccountSignIn<'a> {
+    pub account: &'a AccountIdentity,
+    /// The account's basket, which every session of the account shares.
+    pub basket: &'a BasketId,
+    pub user_agent: &'a str,
+    pub now: i64,
 }
 
 pub struct TypedSession {
@@ -176,6 +196,48 @@ impl TypedSession {
     pub fn set_user_agent(&self, user_agent: &str) -> Result<(), AppError> {
         let user_agent: String = user_agent.chars().take(MAX_USER_AGENT_CHARS).collect();
         self.insert(USER_AGENT, user_agent)
+    }
+
+    pub fn account(&self) -> Option<AccountIdentity> {
+        Some(AccountIdentity {
+            id: self.get(ACCOUNT_ID)?,
+            name: self.get(ACCOUNT_NAME)?,
+        })
+    }
+
+    /// Signs a shopper in to their account under a new session key, so that a key planted
+    /// before is worth nothing after (as Django's `login()` cycles the key). The session
+    /// names the account's basket from now on (the guest basket was merged into it); the
+    /// rest of the guest state (an admin, a checkout form's token) does not carry over.
+    pub fn sign_in_account(&self, sign_in: &AccountSignIn<'_>) -> Result<(), AppError> {
+        self.session.clear();
+        self.session.renew();
+        self.session
+            .insert(csrf::SESSION_KEY, csrf::new_token())
+            .map_err(AppError::internal)?;
+        self.insert(ACCOUNT_ID, sign_in.account.id)?;
+        self.insert(ACCOUNT_NAME, &sign_in.account.name)?;
+        self.set_basket_id(sign_in.basket)?;
+        self.set_order_token(OrderToken::generate())?;
+        self.mark_refreshed(sign_in.now)?;
+        self.set_user_agent(sign_in.user_agent)
+    }
+
+    /// After a signed-in order: a new key (the checkout is a change of privilege, as a
+    /// login is), a new CSRF token and a new order token for the next checkout; still
+    /// signed in to the account, whose basket the order emptied.
+    pub fn renew_after_order(&self) -> Result<(), AppError> {
+        self.session.renew();
+        self.session
+            .insert(csrf::SESSION_KEY, csrf::new_token())
+            .map_err(AppError::internal)?;
+        self.set_order_token(OrderToken::generate())
+    }
+
+    /// Renews the key of a signed-in session, keeping its state (after a password change:
+    /// a key seen before it is worth nothing after).
+    pub fn renew(&self) {
+        self.session.renew();
     }
 
     /// Destroys the session: its row is deleted and the cookie removed.

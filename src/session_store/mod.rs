@@ -49,12 +49,14 @@ pub struct DieselSessionStore {
 }
 
 /// The state entries the store copies into columns, so that sessions can be found by
-/// them: the owning admin's id (a number) and the browser's description (a string); and
+/// them: the owning admin's or account's id (a number) and the browser's description (a
+/// string); and
 /// the shopper's basket id (a string), so that a load reads the basket with the session.
 /// Sessions without them leave the columns empty.
 #[derive(Debug, Clone, Copy)]
 pub struct LabelKeys {
     pub admin_id: &'static str,
+    pub account_id: &'static str,
     pub user_agent: &'static str,
     pub basket_id: &'static str,
 }
@@ -89,6 +91,7 @@ impl DieselSessionStore {
         let read = |key: &str| state.get(key).map(String::as_str);
         Labels {
             admin_id: read(keys.admin_id).and_then(|json| serde_json::from_str(json).ok()),
+            account_id: read(keys.account_id).and_then(|json| serde_json::from_str(json).ok()),
             user_agent: read(keys.user_agent).and_then(|json| serde_json::from_str(json).ok()),
             basket_id: read(keys.basket_id).and_then(|json| serde_json::from_str(json).ok()),
         }

@@ -1,5 +1,6 @@
-//! The access log: one line per request, with receipt addresses redacted. An order token
-//! is the receipt's password, so `/orders/{token}` is logged as `/orders/[redacted]`.
+//! The access log: one line per request, with secret addresses redacted. An order token
+//! is the receipt's password, so `/orders/{token}` is logged as `/orders/[redacted]`; a
+//! password reset link's token likewise (`/account/reset/[redacted]`).
 
 use actix_web::dev::ServiceRequest;
 use actix_web::middleware::Logger;
@@ -18,16 +19,22 @@ fn request_line(req: &ServiceRequest) -> String {
     format!("{} {} {:?}", req.method(), redact(&target), req.version())
 }
 
-/// The request target with any order token taken out.
+/// The addresses whose next segment is a secret.
+const SECRET_AFTER: [&str; 2] = ["/orders/", "/account/reset/"];
+
+/// The request target with any order or reset token taken out.
 pub fn redact(target: &str) -> String {
-    match target.strip_prefix("/orders/") {
-        Some(rest) if !rest.is_empty() => {
-            let tail = rest.find(['/', '?']).map_or("", |at| &rest[at..]);
-            let tail = if tail.starts_with('?') { "" } else { tail };
-            format!("/orders/[redacted]{tail}")
+    for prefix in SECRET_AFTER {
+        match target.strip_prefix(prefix) {
+            Some(rest) if !rest.is_empty() => {
+                let tail = rest.find(['/', '?']).map_or("", |at| &rest[at..]);
+                let tail = if tail.starts_with('?') { "" } else { tail };
+                return format!("{prefix}[redacted]{tail}");
+            }
+            _ => {}
         }
-        _ => target.to_owned(),
     }
+    target.to_owned()
 }
 
 #[cfg(test)]
@@ -44,5 +51,10 @@ mod tests {
         );
         assert_eq!(redact("/admin/orders/3"), "/admin/orders/3");
         assert_eq!(redact("/basket"), "/basket");
+        assert_eq!(
+            redact("/account/reset/abcDEF123_-?x"),
+            "/account/reset/[redacted]"
+        );
+        assert_eq!(redact("/account/reset"), "/account/reset");
     }
 }

@@ -154,7 +154,8 @@ async fn error_layout(state: Option<&AppState>, req: &HttpRequest) -> ErrorLayou
         .cloned()
         .unwrap_or_default();
     let admin_area = req.path() == "/admin" || req.path().starts_with("/admin/");
-    let csrf_token = visitor.admin.as_ref().and(visitor.csrf_token.clone());
+    let signed_in = visitor.admin.is_some() || visitor.account.is_some();
+    let csrf_token = visitor.csrf_token.clone().filter(|_| signed_in);
     let basket_count = match admin_area {
         true => 0,
         false => match (visitor.basket_count, visitor.basket) {
@@ -166,6 +167,7 @@ async fn error_layout(state: Option<&AppState>, req: &HttpRequest) -> ErrorLayou
     ErrorLayout {
         admin_area,
         admin: visitor.admin,
+        account: visitor.account,
         basket_count,
         csrf_token,
     }

@@ -46,6 +46,16 @@ impl AppError {
     }
 }
 
+/// A password that could not be checked or hashed: 503 when the checks are busy.
+impl From<crate::auth::CheckError> for AppError {
+    fn from(error: crate::auth::CheckError) -> Self {
+        match error {
+            crate::auth::CheckError::Busy => Self::Unavailable,
+            other => Self::internal(other),
+        }
+    }
+}
+
 impl From<DbError> for AppError {
     fn from(error: DbError) -> Self {
         match error {
@@ -91,6 +101,7 @@ pub(super) fn add_retry_after(status: StatusCode, headers: &mut HeaderMap) {
 pub struct ErrorLayout {
     pub admin_area: bool,
     pub admin: Option<String>,
+    pub account: Option<String>,
     pub basket_count: i64,
     pub csrf_token: Option<String>,
 }
@@ -107,6 +118,7 @@ pub(super) fn error_title(status: StatusCode) -> &'static str {
         StatusCode::PAYLOAD_TOO_LARGE => "Request too large",
         StatusCode::UNSUPPORTED_MEDIA_TYPE => "Content not accepted",
         StatusCode::UNPROCESSABLE_ENTITY => "Details not accepted",
+        StatusCode::GONE => "Link no longer valid",
         StatusCode::TOO_MANY_REQUESTS => "Too many attempts",
         StatusCode::SERVICE_UNAVAILABLE => "Shop briefly unavailable",
         status if status.is_server_error() => "Something went wrong",

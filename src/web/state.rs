@@ -70,6 +70,7 @@ impl AppState {
             .unwrap_or_default();
         context.insert("basket_count", &visitor.basket_count.unwrap_or(0));
         context.insert("admin", &visitor.admin);
+        context.insert("account", &visitor.account);
         let flash = Flash::from_request(req, &self.cookie_key);
         let notice = req.extensions().get::<PageNotice>().cloned();
         match &notice {
@@ -133,6 +134,7 @@ impl AppState {
         context.insert("message", message);
         context.insert("basket_count", &layout.basket_count);
         context.insert("admin", &layout.admin);
+        context.insert("account", &layout.account);
         context.insert("csrf_token", layout.csrf_token.as_deref().unwrap_or(""));
         let template = if layout.admin_area {
             "admin/error.html"

@@ -15,7 +15,9 @@ pub struct Visitor {
     /// load read (a request that changes nothing).
     pub basket_count: Option<i64>,
     pub admin: Option<String>,
-    /// The session's CSRF token as the request left it (the admin header's logout form).
+    /// The name of the shopper's account the session is signed in to.
+    pub account: Option<String>,
+    /// The session's CSRF token as the request left it (the headers' sign-out forms).
     pub csrf_token: Option<String>,
 }
 

@@ -201,6 +201,7 @@ async fn the_hot_raw_statements_are_kept_prepared() {
             customer: &customer,
             now: chrono::Utc::now().naive_utc(),
             ends_session: None,
+            account_id: None,
         },
     );
     assert!(matches!(placed, Ok(Placement::Placed)), "{placed:?}");

@@ -282,4 +282,46 @@ impl Browser {
         }
         answer
     }
+
+    /// Signs up for a shopper's account from this browser's session, following the
+    /// redirect as a browser would (the page there carries the renewed session's token).
+    pub async fn sign_up(&self, email: &str, password: &str) -> Page {
+        self.get("/account/signup").await;
+        let answer = self
+            .submit(
+                "/account/signup",
+                &[("email", email), ("name", ""), ("password", password)],
+            )
+            .await;
+        self.follow(&answer).await;
+        answer
+    }
+
+    /// Signs in to a shopper's account, following the redirect.
+    pub async fn sign_in(&self, email: &str, password: &str) -> Page {
+        self.get("/account/login").await;
+        let answer = self
+            .submit(
+                "/account/login",
+                &[("email", email), ("password", password)],
+            )
+            .await;
+        self.follow(&answer).await;
+        answer
+    }
+
+    /// Follows a redirect, if the page is one.
+    pub async fn follow(&self, page: &Page) -> Option<Page> {
+        let location = page.location()?.to_owned();
+        Some(self.get(&location).await)
+    }
+
+    /// Another client holding a copy of this browser's cookies as they are now: a tab
+    /// whose request left before the cookies changed.
+    pub fn snapshot(&self) -> Browser {
+        let copy = Browser::new(&self.base.borrow());
+        *copy.jar.borrow_mut() = self.jar.borrow().clone();
+        *copy.csrf.borrow_mut() = self.csrf.borrow().clone();
+        copy
+    }
 }

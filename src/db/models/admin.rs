@@ -1,13 +1,10 @@
-//! Admin users and their failed logins.
+//! Admin users. (Their failed logins are counted in `login_failure`.)
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::schema::{admins, login_failures};
+use crate::db::schema::admins;
 use crate::db::{on_backend, DbConnection, QueryResult};
-
-/// How long a failed login counts against its username (and is kept).
-pub const THROTTLE_WINDOW_SECS: i64 = 15 * 60;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = admins)]
@@ -56,49 +53,4 @@ pub fn set_password(
         .set(admins::password_hash.eq(password_hash))
         .execute(conn)?;
     Ok(updated == 1)
-}
-
-/// Failed logins for `username` since `since` (Unix seconds).
-pub fn failures_since(conn: &mut DbConnection, username: &str, since: i64) -> QueryResult<i64> {
-    login_failures::table
-        .filter(login_failures::username.eq(username))
-        .filter(login_failures::failed_at.gt(since))
-        .count()
-        .get_result(conn)
-}
-
-/// Records a failed (or claimed) login; returns its row's id.
-pub fn record_failure(conn: &mut DbConnection, username: &str, now: i64) -> QueryResult<i64> {
-    let insert = diesel::insert_into(login_failures::table)
-        .values((
-            login_failures::username.eq(username),
-            login_failures::failed_at.eq(now),
-        ))
-        .returning(login_failures::id);
-    on_backend!(conn, backend => insert.get_result(backend))
-}
-
-/// Removes one recorded attempt (a claim that was refused).
-pub fn withdraw_failure(conn: &mut DbConnection, id: i64) -> QueryResult<()> {
-    diesel::delete(login_failures::table.filter(login_failures::id.eq(id))).execute(conn)?;
-    Ok(())
-}
-
-/// Removes every failure recorded before `before` (the background clean-up).
-pub fn delete_failures_before(conn: &mut DbConnection, before: i64) -> QueryResult<usize> {
-    diesel::delete(login_failures::table.filter(login_failures::failed_at.le(before))).execute(conn)
-}
-
-/// Forgets the failures of a username (after a successful login) and every failure older
-/// than `before`, so the table stays small.
-pub fn clear_failures(conn: &mut DbConnection, username: &str, before: i64) -> QueryResult<()> {
-    diesel::delete(
-        login_failures::table.filter(
-            login_failures::username
-                .eq(username)
-                .or(login_failures::failed_at.le(before)),
-        ),
-    )
-    .execute(conn)?;
-    Ok(())
 }

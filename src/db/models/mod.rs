@@ -1,10 +1,13 @@
 //! Repositories: plain synchronous functions on `&mut DbConnection`, one module per aggregate.
 
+pub mod account;
 pub mod admin;
 pub mod basket;
 pub mod basket_stats;
+pub mod login_failure;
 pub mod order;
 pub mod outbox;
+pub mod password_reset;
 pub mod product;
 pub mod product_admin;
 pub mod secret;

@@ -9,11 +9,12 @@ use crate::db::{is_unique_violation, sql, DbConnection, Prepared, QueryResult};
 use crate::domain::BasketId;
 
 /// What the store knows of a session besides its state, kept in columns so that it can
-/// be queried or joined: the admin it belongs to (none for shoppers), the browser it came
-/// from, and the shopper's basket.
+/// be queried or joined: the admin or the shopper's account it is signed in to (neither
+/// for a guest), the browser it came from, and the shopper's basket.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Labels {
     pub admin_id: Option<i64>,
+    pub account_id: Option<i64>,
     pub user_agent: Option<String>,
     pub basket_id: Option<String>,
 }
@@ -44,6 +45,7 @@ pub fn insert_labelled(
             sessions::state.eq(state),
             sessions::expires_at.eq(expires_at),
             sessions::admin_id.eq(labels.admin_id),
+            sessions::account_id.eq(labels.account_id),
             sessions::user_agent.eq(labels.user_agent.as_deref()),
             sessions::basket_id.eq(labels.basket_id.as_deref()),
             sessions::created_at.eq(now),
@@ -138,6 +140,7 @@ pub fn update(
         sessions::state.eq(state),
         sessions::expires_at.eq(expires_at),
         sessions::admin_id.eq(labels.admin_id),
+        sessions::account_id.eq(labels.account_id),
         sessions::user_agent.eq(labels.user_agent.as_deref()),
         sessions::basket_id.eq(labels.basket_id.as_deref()),
         sessions::last_seen_at.eq(now),
@@ -178,23 +181,25 @@ pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
     sessions::table.count().get_result(conn)
 }
 
-/// A live session of an admin.
+/// Whose sessions: an admin's or a shopper's account's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Owner {
+    Admin(i64),
+    Account(i64),
+}
+
+/// A live session of an admin or an account.
 #[derive(Debug, Clone, Queryable)]
-pub struct AdminSession {
+pub struct OwnedSession {
     pub key_hash: Vec<u8>,
     pub created_at: Option<i64>,
     pub last_seen_at: Option<i64>,
     pub user_agent: Option<String>,
 }
 
-/// This admin's live sessions, most recently seen first.
-pub fn live_for_admin(
-    conn: &mut DbConnection,
-    admin_id: i64,
-    now: i64,
-) -> QueryResult<Vec<AdminSession>> {
-    sessions::table
-        .filter(sessions::admin_id.eq(admin_id))
+/// The owner's live sessions, most recently seen first.
+pub fn live_for(conn: &mut DbConnection, owner: Owner, now: i64) -> QueryResult<Vec<OwnedSession>> {
+    let live = sessions::table
         .filter(sessions::expires_at.gt(now))
         .select((
             sessions::key_hash,
@@ -203,20 +208,26 @@ pub fn live_for_admin(
             sessions::user_agent,
         ))
         .order(sessions::last_seen_at.desc())
-        .limit(100)
-        .load(conn)
+        .limit(100);
+    match owner {
+        Owner::Admin(id) => live.filter(sessions::admin_id.eq(id)).load(conn),
+        Owner::Account(id) => live.filter(sessions::account_id.eq(id)).load(conn),
+    }
 }
 
-/// Ends every session of this admin but the one whose key hashes to `keep` (all of them
-/// with `None`). Returns how many ended.
-pub fn delete_for_admin(
+/// Ends every session of the owner but the one whose key hashes to `keep` (all of them
+/// with `None`), in one statement. Returns how many ended.
+pub fn delete_for(
     conn: &mut DbConnection,
-    admin_id: i64,
+    owner: Owner,
     keep: Option<&[u8]>,
 ) -> QueryResult<usize> {
-    let mine = sessions::table.filter(sessions::admin_id.eq(admin_id));
-    match keep {
-        Some(keep) => diesel::delete(mine.filter(sessions::key_hash.ne(keep))).execute(conn),
-        None => diesel::delete(mine).execute(conn),
+    let keep = keep.unwrap_or_default();
+    let others = sessions::table.filter(sessions::key_hash.ne(keep));
+    match owner {
+        Owner::Admin(id) => diesel::delete(others.filter(sessions::admin_id.eq(id))).execute(conn),
+        Owner::Account(id) => {
+            diesel::delete(others.filter(sessions::account_id.eq(id))).execute(conn)
+        }
     }
 }

@@ -59,7 +59,7 @@ pub async fn submit(
         )));
     }
     let (db, typed) = (state.db.clone(), username.clone());
-    let claim = web::block(move || auth::claim_attempt(&db, &typed))
+    let claim = web::block(move || auth::claim_attempt(&db, auth::Realm::Admin, &typed))
         .await
         .map_err(AppError::internal)?
         .map_err(AppError::internal)?;

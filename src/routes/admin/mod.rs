@@ -1,6 +1,7 @@
 //! The admin area: one guard for the whole scope but the login form.
 
 mod baskets;
+mod customers;
 mod emails;
 mod login;
 mod orders;
@@ -39,6 +40,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     .service(form("/emails/{id}/retry", emails::retry))
                     .service(page("/baskets", baskets::show))
                     .service(page("/sessions", sessions::list))
+                    .service(page("/customers", customers::list))
+                    .service(page("/customers/{id}", customers::detail))
                     .service(form("/sessions/end-others", sessions::end_others))
                     .service(page_and_form(
                         "/products",

@@ -12,19 +12,24 @@ use serde::Deserialize;
 
 use super::views::BasketView;
 use crate::db::models::basket::{self, BasketLine};
-use crate::db::models::order;
 use crate::db::models::unix_now;
+use crate::db::models::{account, order};
 use crate::domain::{CustomerDetails, FieldErrors, OrderToken};
 use crate::session::TypedSession;
 use crate::web::{note_basket_count, AppError, AppState, Flash};
 
 pub use submit::submit;
 
-fn empty_basket(state: &AppState) -> HttpResponse {
-    state.redirect_with(
-        "/basket",
-        &Flash::error("Your basket is empty: add something before checking out."),
-    )
+fn empty_basket(state: &AppState, session: &TypedSession) -> HttpResponse {
+    let message = match session.account() {
+        // The account's basket is every device's: an order from another one empties it.
+        Some(_) => {
+            "Your basket is empty, so nothing was ordered. If you placed an order from \
+             another device, it is listed on your account page."
+        }
+        None => "Your basket is empty: add something before checking out.",
+    };
+    state.redirect_with("/basket", &Flash::error(message))
 }
 
 fn receipt_location(token: OrderToken) -> String {
@@ -42,7 +47,7 @@ pub async fn form(
 ) -> Result<HttpResponse, AppError> {
     let lines = super::basket::lines(&state, &session).await?;
     if lines.is_empty() {
-        return Ok(empty_basket(&state));
+        return Ok(empty_basket(&state, &session));
     }
     let token = match session.order_token() {
         Some(token) => token,
@@ -52,9 +57,11 @@ pub async fn form(
             // The session's expiry moves on with this write; the basket's follows when it
             // lags by more than the refresh interval.
             let now = unix_now();
+            // (An account's basket never expires: nothing to move on.)
+            let guest_basket = session.basket_id().filter(|_| session.account().is_none());
             if let (true, Some(basket)) = (
                 session.due_for_refresh(state.settings.session_ttl, now),
-                session.basket_id(),
+                guest_basket,
             ) {
                 let expires_at = state.session_expiry();
                 state
@@ -66,30 +73,58 @@ pub async fn form(
             token
         }
     };
+    let typed = account_details(&state, &session).await?;
     render_form(
         &req,
         &state,
         StatusCode::OK,
         lines,
         token.to_string(),
-        Typed::default(),
+        typed,
     )
 }
 
-/// What the form shows again when it comes back: the values typed, the messages.
+/// A signed-in shopper's form starts filled: the account's name and email, and the
+/// address of its last order.
+async fn account_details(state: &AppState, session: &TypedSession) -> Result<Typed, AppError> {
+    let Some(signed_in) = session.account() else {
+        return Ok(Typed::default());
+    };
+    let found = state
+        .db
+        .query(move |conn| {
+            let found = account::find(conn, signed_in.id)?;
+            let address = account::last_address(conn, signed_in.id)?;
+            Ok(found.map(|found| (found, address)))
+        })
+        .await?;
+    let Some((found, address)) = found else {
+        return Ok(Typed::default());
+    };
+    Ok(Typed {
+        values: BTreeMap::from([
+            ("name", found.name),
+            ("email", found.email),
+            ("address", address.unwrap_or_default()),
+        ]),
+        ..Typed::default()
+    })
+}
+
+/// What the form shows: the values typed (or the account's), the messages.
 #[derive(Default)]
-struct Typed<'a> {
-    values: BTreeMap<&'a str, &'a str>,
+struct Typed {
+    values: BTreeMap<&'static str, String>,
     errors: FieldErrors,
 }
 
-impl<'a> Typed<'a> {
-    fn from_fields(fields: &'a CheckoutFields) -> Self {
+impl Typed {
+    fn from_fields(fields: &CheckoutFields) -> Self {
         Self {
             values: BTreeMap::from([
-                ("name", fields.name.as_str()),
-                ("email", fields.email.as_str()),
-                ("address", fields.address.as_str()),
+                ("name", fields.name.clone()),
+                ("email", fields.email.clone()),
+                ("address", fields.address.clone()),
             ]),
             ..Self::default()
         }
@@ -103,7 +138,7 @@ fn render_form(
     status: StatusCode,
     lines: Vec<BasketLine>,
     order_token: String,
-    typed: Typed<'_>,
+    typed: Typed,
 ) -> Result<HttpResponse, AppError> {
     let version = order::basket_version(&lines);
     let basket = BasketView::new(lines);

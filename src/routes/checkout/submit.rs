@@ -5,7 +5,7 @@ use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
 
 use super::{empty_basket, form_again, receipt_location, CheckoutFields};
 use crate::db::models::order::{self, NewOrder, Placement, ShortLine};
-use crate::domain::{CustomerDetails, FieldErrors, OrderToken};
+use crate::domain::{BasketId, CustomerDetails, FieldErrors, OrderToken};
 use crate::session::TypedSession;
 use crate::web::{csrf, see_other, AppError, AppState, Flash, PageNotice, UncheckedForm};
 
@@ -58,11 +58,27 @@ pub async fn submit(
         };
     };
 
-    let now = chrono::Utc::now().naive_utc();
+    let placement = place(&req, &state, &session, &fields, token, basket, customer).await?;
+    answer(&req, &state, &session, &fields, token, placement).await
+}
+
+/// Rule 3: the placing transaction. A guest's session ends with the order, in that
+/// transaction; a signed-in shopper's stays signed in, under a new key (see `placed`).
+async fn place(
+    req: &HttpRequest,
+    state: &AppState,
+    session: &TypedSession,
+    fields: &CheckoutFields,
+    token: OrderToken,
+    basket: BasketId,
+    customer: CustomerDetails,
+) -> Result<Placement, AppError> {
     // A form without its version (none has lacked it for a while) is a changed basket:
     // 409 with the basket as it is.
     let version = fields.basket_version.clone();
-    let session_row = crate::session::stored_row(&req, &state.cookie_key);
+    let account_id = session.account().map(|account| account.id);
+    let session_row =
+        crate::session::stored_row(req, &state.cookie_key).filter(|_| account_id.is_none());
     let placement = state
         .db
         .query(move |conn| {
@@ -71,23 +87,29 @@ pub async fn submit(
                 version: &version,
                 token,
                 customer: &customer,
-                now,
+                now: chrono::Utc::now().naive_utc(),
                 ends_session: session_row.as_deref(),
+                account_id,
             };
             order::place(conn, &new_order)
         })
         .await?;
-    answer(&req, &state, &session, &fields, token, placement).await
+    Ok(placement)
 }
 
 /// Rule 4: the session destroyed (its CSRF token with it), then the receipt. Its row went
-/// with the order, in the placing transaction; the cookie goes now.
+/// with the order, in the placing transaction; the cookie goes now. A signed-in shopper
+/// stays signed in, under a new key.
 fn placed(
     state: &AppState,
     session: &TypedSession,
     token: OrderToken,
 ) -> Result<HttpResponse, AppError> {
     state.catalogue_copy.invalidate();
+    if session.account().is_some() {
+        session.renew_after_order()?;
+        return Ok(see_other(&receipt_location(token)));
+    }
     let secure = state.settings.cookie_secure;
     let mut response = see_other(&receipt_location(token));
     for removal in [session.end_deleted(secure), csrf::removal_cookie(secure)] {
@@ -118,7 +140,7 @@ async fn answer(
     match placement {
         Placement::Placed => placed(state, session, token),
         Placement::AlreadyPlaced => Ok(see_other(&receipt_location(token))),
-        Placement::EmptyBasket => Ok(empty_basket(state)),
+        Placement::EmptyBasket => Ok(empty_basket(state, session)),
         // 409: the form again, with the basket as it is now (the short lines marked), its
         // new version and the message at the top. Nothing was ordered.
         Placement::BasketChanged => {

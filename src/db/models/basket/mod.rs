@@ -5,8 +5,10 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Integer, Text};
 
 mod loaded;
+mod merge;
 
 pub use loaded::{LoadedBasket, SessionBasket};
+pub use merge::{delete_expired_merges_batch, merge_into, merged_into, CappedLine, MergeReport};
 
 use super::order;
 use super::product::{self, Product};
@@ -95,6 +97,10 @@ pub enum ChangeOutcome {
     UnknownProduct,
     /// Nothing changed: the session's basket was just checked out (in another tab).
     CheckedOut,
+    /// The line is changed in the account's basket, which the session's guest basket was
+    /// merged into while this change was in flight (a sign-in in another tab): the
+    /// session is over, and nothing is to be written to it.
+    FollowedMerge,
     /// Nothing changed: the line would need `wanted`, past the stock or 99.
     Refused { product: Product, wanted: i32 },
 }
@@ -140,8 +146,15 @@ pub fn apply_change(conn: &mut DbConnection, asked: BasketChange) -> QueryResult
                 });
             }
             Ok(false) => return refusal(conn, Some(&basket), product_id, change),
-            // The basket row is gone: checked out, or else expired (start a new one).
+            // The basket row is gone: merged into an account's at a sign-in, checked out,
+            // or else expired (start a new one).
             Err(error) if is_foreign_key_violation(&error) => {
+                if let Some(into) = merged_into(conn, &basket)? {
+                    return match change_line(conn, &into, product_id, change)? {
+                        true => Ok(ChangeOutcome::FollowedMerge),
+                        false => refusal(conn, Some(&into), product_id, change),
+                    };
+                }
                 if let Some(token) = checkout {
                     if order::find_by_token(conn, token)?.is_some() {
                         return Ok(ChangeOutcome::CheckedOut);
@@ -270,6 +283,13 @@ pub fn item_count(conn: &mut DbConnection, basket: &BasketId) -> QueryResult<i64
 
 pub fn delete(conn: &mut DbConnection, basket: &BasketId) -> QueryResult<()> {
     diesel::delete(baskets::table.filter(baskets::id.eq(basket.as_str()))).execute(conn)?;
+    Ok(())
+}
+
+/// Empties a basket, keeping it (an account's, after its order).
+pub fn clear(conn: &mut DbConnection, basket: &BasketId) -> QueryResult<()> {
+    diesel::delete(basket_items::table.filter(basket_items::basket_id.eq(basket.as_str())))
+        .execute(conn)?;
     Ok(())
 }
 

@@ -90,6 +90,9 @@ pub struct NewOrder<'a> {
     pub customer: &'a CustomerDetails,
     pub now: NaiveDateTime,
     pub ends_session: Option<&'a [u8]>,
+    /// The shopper's account, when signed in: the order is the account's, and the
+    /// account's basket is emptied rather than deleted.
+    pub account_id: Option<i64>,
 }
 
 /// A basket line there was not enough stock for.

@@ -1,5 +1,6 @@
 //! Writing a placed order: the order and its lines with the names and prices copied, its
-//! confirmation email queued, the basket (and the shopper's session) deleted, and the stock
+//! confirmation email queued, the basket (and a guest's session) deleted, or an account's
+//! basket emptied, and the stock
 //! taken, last, so that the products' rows, which every checkout of the same product
 //! needs, stay locked only for that and the commit. On PostgreSQL it is one statement
 //! (`db/sql/order_write.pg.sql`); SQLite, whose statements write one table each, takes
@@ -7,7 +8,7 @@
 
 use diesel::pg::PgConnection;
 use diesel::prelude::*;
-use diesel::sql_types::{Array, BigInt, Binary, Integer, Nullable, Text, Timestamp};
+use diesel::sql_types::{Array, BigInt, Binary, Bool, Integer, Nullable, Text, Timestamp};
 
 use super::NewOrder;
 use crate::db::models::basket::{self, BasketLine};
@@ -58,6 +59,7 @@ fn in_one_statement(
         .bind::<Text, _>(customer.address.as_str())
         .bind::<BigInt, _>(basket::total(lines).pence())
         .bind::<Timestamp, _>(order.now)
+        .bind::<Nullable<BigInt>, _>(order.account_id)
         .bind::<Array<BigInt>, _>(column(|line| line.product_id))
         .bind::<Array<Text>, _>(
             lines
@@ -74,6 +76,7 @@ fn in_one_statement(
         .bind::<BigInt, _>(email.next_attempt_at)
         .bind::<Timestamp, _>(email.created_at)
         .bind::<Text, _>(order.basket_id.as_str())
+        .bind::<Bool, _>(order.account_id.is_some())
         .bind::<Nullable<Binary>, _>(order.ends_session);
     let taken = Prepared::new(query).load::<Taken>(pg)?;
     Ok(taken.into_iter().map(|taken| taken.id).collect())
@@ -95,13 +98,18 @@ fn one_by_one(
             orders::customer_address.eq(customer.address.as_str()),
             orders::total_pence.eq(basket::total(lines).pence()),
             orders::created_at.eq(order.now),
+            orders::account_id.eq(order.account_id),
         ))
         .returning(orders::id);
     let order_id: i64 = on_backend!(conn, backend => insert_order.get_result(backend)?);
     insert_lines(conn, order_id, lines)?;
     let to = customer.email.as_str();
     outbox::enqueue(conn, order_id, OrderStatus::Placed, to, order.now)?;
-    basket::delete(conn, order.basket_id)?;
+    // An account's basket stays (every session of the account names it), emptied.
+    match order.account_id {
+        Some(_) => basket::clear(conn, order.basket_id)?,
+        None => basket::delete(conn, order.basket_id)?,
+    }
     if let Some(key_hash) = order.ends_session {
         session::delete(conn, key_hash)?;
     }

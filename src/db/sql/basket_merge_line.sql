@@ -1,0 +1,13 @@
+-- Adds a line of a guest's basket to an account's at sign-in, in one statement: the sum
+-- of the two lines, capped (at 99 and at the product's stock, as the merge read it).
+--   $1  the account basket's id
+--   $2  the product's id
+--   $3  the guest line's quantity, already within the cap
+--   $4  the cap
+INSERT INTO basket_items (basket_id, product_id, quantity)
+VALUES ($1, $2, $3)
+ON CONFLICT (basket_id, product_id) DO UPDATE
+SET quantity = CASE
+    WHEN basket_items.quantity + excluded.quantity > $4 THEN $4
+    ELSE basket_items.quantity + excluded.quantity
+END
