@@ -75,10 +75,12 @@ pub fn spawn_cleanup(db: Db, every: StdDuration) {
             interval.tick().await;
             match clear_expired(&db, CLEAR_BATCH, CLEAR_PAUSE).await {
                 Ok(cleared) if cleared != Cleared::default() => log::info!(
-                    "removed {} expired sessions, {} expired baskets and {} old failed logins",
+                    "removed {} expired sessions, {} expired baskets, {} old failed logins \
+                     and {} expired basket merges and reset links",
                     cleared.sessions,
                     cleared.baskets,
-                    cleared.login_failures
+                    cleared.login_failures,
+                    cleared.links
                 ),
                 Ok(_) => {}
                 Err(error) => log::warn!("expired session clean-up failed: {error}"),

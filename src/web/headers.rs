@@ -46,7 +46,7 @@ pub fn add_security_headers(headers: &mut HeaderMap) {
 /// Pages with a shopper's or an admin's data: never kept by the browser or a proxy, so
 /// that Back after logout or checkout shows nothing.
 fn is_private(path: &str) -> bool {
-    ["/basket", "/checkout", "/orders", "/admin"]
+    ["/basket", "/checkout", "/orders", "/admin", "/account"]
         .iter()
         .any(|prefix| match path.strip_prefix(prefix) {
             Some(rest) => rest.is_empty() || rest.starts_with('/'),
@@ -93,6 +93,12 @@ mod tests {
     fn private_pages_and_errors_are_never_stored_and_only_static_files_are_public() {
         assert_eq!(cache_policy("/basket", StatusCode::OK), Some("no-store"));
         assert_eq!(cache_policy("/orders/x", StatusCode::OK), Some("no-store"));
+        assert_eq!(cache_policy("/account", StatusCode::OK), Some("no-store"));
+        assert_eq!(
+            cache_policy("/account/reset/x", StatusCode::OK),
+            Some("no-store")
+        );
+        assert_eq!(cache_policy("/accounts", StatusCode::OK), None);
         assert_eq!(
             cache_policy("/admin", StatusCode::SEE_OTHER),
             Some("no-store")

@@ -217,3 +217,37 @@ async fn the_hot_raw_statements_are_kept_prepared() {
         "the checkout's write is not kept"
     );
 }
+
+/// A signed-in shopper's pages and adds cost what a guest's do: the session names the
+/// account's basket in the same column, so its load reads the lines in the same statement.
+#[actix_web::test]
+async fn signed_in_pages_and_adds_cost_what_a_guests_do() {
+    let app = app().await;
+    let guest = app.browser();
+    guest.add_to_basket(TEAPOT, 1).await;
+    let shopper = app.browser();
+    shopper
+        .sign_up("jo@example.com", "a long enough password")
+        .await;
+    shopper.add_to_basket(TEAPOT, 1).await;
+
+    let (guest_page, _) = statements_for(&app, || guest.get("/")).await;
+    let (guest_add, _) = statements_for(&app, || guest.add_to_basket(MUG, 1)).await;
+    let (signed_in_page, page) = statements_for(&app, || shopper.get("/")).await;
+    let (signed_in_add, added) = statements_for(&app, || shopper.add_to_basket(MUG, 1)).await;
+    let (signed_in_basket, _) = statements_for(&app, || shopper.get("/basket")).await;
+
+    assert!(
+        page.body.contains("(1 item in your basket)"),
+        "{}",
+        page.body
+    );
+    assert_eq!(added.status, 303);
+    assert_eq!((guest_page, guest_add), (1, 2));
+    assert_eq!(
+        signed_in_page, guest_page,
+        "the session with its basket's lines"
+    );
+    assert_eq!(signed_in_add, guest_add, "session read, line upsert");
+    assert_eq!(signed_in_basket, 1);
+}

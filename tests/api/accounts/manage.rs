@@ -182,3 +182,36 @@ async fn every_page_header_shows_sign_in_or_the_accounts_name() {
         assert!(as_jo.body.contains("action=\"/account/logout\""), "{path}");
     }
 }
+
+#[actix_web::test]
+async fn account_pages_are_never_stored_by_a_cache() {
+    let app = spawn_app().await;
+    let shopper = signed_up(&app, "jo@example.com").await;
+    let guest = app.browser();
+
+    let pages = [
+        shopper.get("/account").await,
+        shopper.get("/account/password").await,
+        shopper.get("/account/sessions").await,
+        guest.get("/account/login").await,
+        guest.get("/account/signup").await,
+        guest.get("/account/reset").await,
+        guest.get("/account/reset/unknown-token").await,
+    ];
+
+    for page in &pages {
+        assert_eq!(
+            page.header("cache-control"),
+            Some("no-store"),
+            "{}",
+            page.body
+        );
+    }
+    let shop = shopper.get("/").await;
+    assert!(shop.body.contains("Your account"));
+    assert_ne!(
+        shop.header("cache-control"),
+        Some("public"),
+        "a page with a name on it"
+    );
+}
