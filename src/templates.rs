@@ -4,6 +4,10 @@
 const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../templates/base.html")),
     (
+        "partials/sessions_table.html",
+        include_str!("../templates/partials/sessions_table.html"),
+    ),
+    (
         "account/macros.html",
         include_str!("../templates/account/macros.html"),
     ),

@@ -23,7 +23,7 @@ use clap::Parser;
 use crate::load::Load;
 use crate::report::Runs;
 use crate::scenario::{Context, Scenario};
-use crate::shopper::{csrf, make_shoppers, Shopper};
+use crate::shopper::{csrf, make_accounts, make_shoppers, Shopper};
 
 #[derive(Debug, Parser, Clone)]
 #[command(
@@ -61,7 +61,8 @@ struct Args {
     #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..1_000_000))]
     products: u32,
     /// Comma-separated scenarios to run: static, anonymous, catalogue, basket, add,
-    /// purchase, front, page, search, lost-adds (default: all; the static file always).
+    /// purchase, signed-in, signed-in-add, front, page, search, lost-adds (default: all;
+    /// the static file always).
     #[arg(long, value_delimiter = ',')]
     scenarios: Vec<String>,
     /// The server's process id, to report its peak RSS.
@@ -74,6 +75,10 @@ struct Args {
     /// A label for the CSV lines (e.g. the run's session-table size).
     #[arg(long, default_value = "")]
     label: String,
+    /// Accounts the signed-in scenarios spread over (each made by a sign-up: an Argon2
+    /// hash on the server's bounded queue).
+    #[arg(long, default_value_t = 200)]
+    accounts: usize,
     /// Generator threads.
     #[arg(long, default_value_t = 2)]
     threads: usize,
@@ -142,10 +147,13 @@ async fn runs(
     scenario: Scenario,
     base: &Shopper,
     shared: &Arc<Vec<Shopper>>,
+    accounts: &Arc<Vec<Shopper>>,
 ) -> anyhow::Result<Runs> {
     let mut runs = Vec::new();
     for run in 1..=args.runs {
-        let shoppers = if scenario.fresh_shoppers() {
+        let shoppers = if scenario.signed_in() {
+            accounts.clone()
+        } else if scenario.fresh_shoppers() {
             let count = match scenario {
                 Scenario::Purchase => load.open_loop_steps(scenario).unwrap_or(args.purchases),
                 _ => args.sessions,
@@ -182,10 +190,16 @@ async fn bench(args: Args) -> anyhow::Result<()> {
     } else {
         Arc::new(Vec::new())
     };
+    let accounts = if selected.iter().any(|s| s.signed_in()) {
+        eprintln!("signing up {} accounts…", args.accounts);
+        Arc::new(make_accounts(&args.addr, load.connections, args.accounts, &base).await?)
+    } else {
+        Arc::new(Vec::new())
+    };
     eprintln!("{}", args.heading());
     let mut results = Vec::new();
     for scenario in selected {
-        results.push(runs(&args, &load, scenario, &base, &shared).await?);
+        results.push(runs(&args, &load, scenario, &base, &shared, &accounts).await?);
     }
     print!(
         "{}",

@@ -29,16 +29,22 @@ pub enum Scenario {
     Page,
     /// `GET /?q=…` over the large catalogue.
     Search,
+    /// `GET /` by shoppers signed in to their accounts.
+    SignedIn,
+    /// `POST /basket/items` by shoppers signed in to their accounts.
+    SignedInAdd,
 }
 
 impl Scenario {
-    pub const ALL: [Scenario; 9] = [
+    pub const ALL: [Scenario; 11] = [
         Self::Static,
         Self::Anonymous,
         Self::Catalogue,
         Self::Basket,
         Self::Add,
         Self::Purchase,
+        Self::SignedIn,
+        Self::SignedInAdd,
         Self::Front,
         Self::Page,
         Self::Search,
@@ -55,6 +61,8 @@ impl Scenario {
             Self::Front => "GET / (large catalogue)",
             Self::Page => "GET /?page=N (large catalogue)",
             Self::Search => "GET /?q=… (large catalogue)",
+            Self::SignedIn => "GET / signed in",
+            Self::SignedInAdd => "POST /basket/items signed in",
         }
     }
 
@@ -69,12 +77,20 @@ impl Scenario {
             Self::Front => "front",
             Self::Page => "page",
             Self::Search => "search",
+            Self::SignedIn => "signed-in",
+            Self::SignedInAdd => "signed-in-add",
         }
     }
 
     /// Whether the scenario reads the large catalogue that `--products` announces.
     pub fn needs_products(self) -> bool {
         matches!(self, Self::Front | Self::Page | Self::Search)
+    }
+
+    /// Whether the scenario's shoppers are signed in to accounts (made once, shared by
+    /// every run: each run spreads its adds over them).
+    pub fn signed_in(self) -> bool {
+        matches!(self, Self::SignedIn | Self::SignedInAdd)
     }
 
     /// Whether each run needs shoppers of its own (its requests change the baskets or
@@ -93,7 +109,8 @@ impl Scenario {
     }
 }
 
-/// What the steps of a run share: the shoppers, and the size of the large catalogue.
+/// What the steps of a run share: the shoppers (guests, or for the signed-in scenarios
+/// shoppers signed in to accounts), and the size of the large catalogue.
 pub struct Context {
     pub shoppers: Arc<Vec<Shopper>>,
     pub products: usize,
@@ -164,18 +181,18 @@ fn plan(scenario: Scenario, context: &Context, k: usize) -> Plan {
     match scenario {
         Scenario::Static => Plan::get("/static/css/trolley.css".to_owned()),
         Scenario::Anonymous | Scenario::Purchase => Plan::get("/".to_owned()),
-        Scenario::Catalogue | Scenario::Basket => {
-            let path = if scenario == Scenario::Catalogue {
-                "/"
-            } else {
+        Scenario::Catalogue | Scenario::Basket | Scenario::SignedIn => {
+            let path = if scenario == Scenario::Basket {
                 "/basket"
+            } else {
+                "/"
             };
             Plan {
                 cookie: shoppers[k % shoppers.len()].cookie_header(),
                 ..Plan::get(path.to_owned())
             }
         }
-        Scenario::Add => {
+        Scenario::Add | Scenario::SignedInAdd => {
             let shopper = &shoppers[k % shoppers.len()];
             let product = (k / shoppers.len()) % 14 + 1;
             Plan {
