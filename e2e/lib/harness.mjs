@@ -1,21 +1,30 @@
 // One fresh server (own SQLite database) and one fresh browser per test, always torn down.
 import { assertAccessible } from './axe.mjs';
 import { closeQuietly, launchBrowser } from './browser.mjs';
+import { startSmtpSink } from './mail.mjs';
 import { startServer } from './server.mjs';
 
 export const TEST_TIMEOUT = 60_000;
 
 /**
- * Wraps a test body: fn({ url, browser, server, t }).
- * serverOptions go to startServer (e.g. { sessionTtl: 2 }).
+ * Wraps a test body: fn({ url, browser, server, mail, t }).
+ * serverOptions go to startServer (e.g. { sessionTtl: 2 }); with { mail: true } the server
+ * sends its emails to a real SMTP server (lib/mail.mjs), given to fn as `mail`.
  */
-export function withShop(fn, serverOptions = {}) {
+export function withShop(fn, { mail: withMail = false, ...serverOptions } = {}) {
   return async (t) => {
-    const server = await startServer(serverOptions);
+    const mail = withMail ? await startSmtpSink() : undefined;
+    let server;
     let browser;
     try {
+      server = await startServer(mail ? { ...serverOptions, smtpUrl: mail.url } : serverOptions);
+    } catch (err) {
+      await mail?.stop();
+      throw err;
+    }
+    try {
       browser = await launchBrowser();
-      await fn({ url: server.url, browser, server, t });
+      await fn({ url: server.url, browser, server, mail, t });
       // Every page the test saw, errors included, passes axe-core.
       const checked = await assertAccessible(browser, server.url);
       t.diagnostic(`axe-core: ${checked} pages, no violations`);
@@ -29,6 +38,7 @@ export function withShop(fn, serverOptions = {}) {
     } finally {
       await closeQuietly(browser);
       await server.stop();
+      await mail?.stop();
     }
   };
 }

@@ -2,22 +2,30 @@
 // and then an admin sees: shared by the page checks (tests/pages.test.mjs) and the README's
 // screenshots (screenshots.mjs, run by scripts/screenshots).
 import assert from 'node:assert/strict';
+import { ADA, fillLogin, signUp, signOut } from './accounts.mjs';
 import { closeQuietly, newContext } from './browser.mjs';
 import { SHOPPER, addFromCatalogue, adminLogin, fillCheckout, placeOrder } from './shop.mjs';
 
+// Ada and Grace check out signed in to accounts of their own; the others as guests.
+const GRACE = { name: 'Grace Hopper', email: 'grace@example.com', password: 'cobol compiler 1959' };
 const CUSTOMERS = [
-  { items: [[1, 2], [2, 1]], details: SHOPPER },
-  { items: [[3, 2]], details: { name: 'Grace Hopper', email: 'grace@example.com', address: '1 Cobol Court\nArlington\nVA 22201' } },
+  { items: [[1, 2], [2, 1]], details: SHOPPER, account: ADA },
+  { items: [[3, 2]], details: { ...GRACE, address: '1 Cobol Court\nArlington\nVA 22201' }, account: GRACE },
   { items: [[4, 1], [5, 1], [6, 1]], details: { name: 'Alan Turing', email: 'alan@example.org', address: '9 Bletchley Lane\nMilton Keynes\nMK3 6EB' } },
   { items: [[7, 1]], details: { name: 'Katherine Johnson', email: 'kj@example.net', address: '24 Langley Road\nHampton' } },
 ];
 
-/** Places the orders above, then ships order 2 and cancels order 3. */
+/**
+ * Places the orders above, then ships order 2 and cancels order 3. The account holders
+ * stay signed in on the device they ordered from (Ada's sessions page lists it).
+ */
 export async function prepareOrders(browser, url) {
-  for (const { items, details } of CUSTOMERS) {
+  for (const { items, details, account } of CUSTOMERS) {
     const context = await newContext(browser);
     try {
-      await placeOrder(await context.newPage(), url, items, details);
+      const page = await context.newPage();
+      if (account) await signUp(page, url, account);
+      await placeOrder(page, url, items, details);
     } finally {
       await closeQuietly(context);
     }
@@ -43,10 +51,15 @@ export async function prepareOrders(browser, url) {
 }
 
 /**
- * Walks the pages the way a shopper and then an admin would, calling visit(name, page)
- * on each: catalogue, product, basket (2 items), checkout, receipt, a stock refusal (409),
- * not found, admin login, admin orders, the cancel confirmation, admin order, the outbox,
- * products, a product, live baskets, the admin's sessions.
+ * Walks the pages the way a shopper and then an admin would, calling
+ * visit(name, page, { screenshot }) on each: catalogue, product, basket (2 items),
+ * checkout, receipt, a stock refusal (409), not found, the account pages (login, sign-up,
+ * the basket after a sign-in merged the guest's, the account with its order, its sessions,
+ * password and deletion forms, the reset form), admin login, admin orders, the cancel
+ * confirmation, admin order, the outbox, products, a product, live baskets, customers, a
+ * customer, the admin's sessions. `screenshot: false` marks the pages the README does
+ * not show. The account steps leave Ada's basket as they found it, so that the walk can be
+ * repeated on the same shop (scripts/screenshots walks it twice).
  */
 export async function walk(browser, url, viewport, visit) {
   const shopper = await newContext(browser, { viewport });
@@ -81,6 +94,7 @@ export async function walk(browser, url, viewport, visit) {
     const missing = await page.goto(`${url}/products/9999`);
     assert.equal(missing.status(), 404);
     await visit('not-found', page);
+    await walkAccount(page, url, visit);
 
     const adminPage = await admin.newPage();
     await adminPage.goto(`${url}/admin/login`);
@@ -101,10 +115,46 @@ export async function walk(browser, url, viewport, visit) {
     await visit('admin-product', adminPage);
     await adminPage.goto(`${url}/admin/baskets`);
     await visit('admin-baskets', adminPage);
+    await adminPage.goto(`${url}/admin/customers`);
+    await visit('admin-customers', adminPage);
+    await adminPage.goto(`${url}/admin/customers/1`);
+    await visit('admin-customer', adminPage, { screenshot: false });
     await adminPage.goto(`${url}/admin/sessions`);
     await visit('admin-sessions', adminPage);
   } finally {
     await closeQuietly(shopper);
     await closeQuietly(admin);
   }
+}
+
+/**
+ * The account pages, from a guest's session with 5 watering cans in its basket: the login
+ * and sign-up forms, then Ada signs in and the cans are merged into her (empty) basket.
+ * Ends signed out with her basket empty again, as it was.
+ */
+async function walkAccount(page, url, visit) {
+  await page.goto(`${url}/account/login`);
+  await visit('account-login', page);
+  await Promise.all([page.waitForURL(`${url}/account/signup`), page.getByRole('link', { name: 'Create an account' }).click()]);
+  await visit('account-signup', page);
+  // Signing in from the basket comes back to it, the message saying what was merged.
+  await page.goto(`${url}/account/login?next=%2Fbasket`);
+  assert.equal(await fillLogin(page, url, ADA), 303);
+  assert.equal(page.url(), `${url}/basket`);
+  await page.locator('main > .flash', { hasText: '5 × Copper Watering Can' }).waitFor();
+  await visit('account-merged', page);
+  await page.goto(`${url}/account`);
+  await visit('account-home', page);
+  await page.goto(`${url}/account/sessions`);
+  await visit('account-sessions', page);
+  await page.goto(`${url}/account/password`);
+  await visit('account-password', page, { screenshot: false });
+  await page.goto(`${url}/account/delete`);
+  await visit('account-delete', page, { screenshot: false });
+  await page.goto(`${url}/basket`);
+  await Promise.all([page.waitForURL(`${url}/basket`), page.getByRole('button', { name: 'Remove Copper Watering Can' }).click()]);
+  await page.getByText('Your basket is empty').waitFor();
+  await signOut(page, url);
+  await page.goto(`${url}/account/reset`);
+  await visit('account-reset', page, { screenshot: false });
 }
