@@ -1,9 +1,12 @@
-//! Password checks on a thread of their own at the lowest scheduling priority.
+//! Heavy work on a thread of its own at the lowest scheduling priority: password checks
+//! (`auth::PasswordChecks`) and pictures decoded and resized (`pictures`), each on a
+//! worker of its own.
 //!
-//! Argon2 is slow by design, so a flood of failed logins is a flood of CPU work. On this
-//! thread (Linux's `SCHED_IDLE`) that work runs only on CPU time that nothing else wants:
-//! the shop's workers and its database connections preempt it at once, so shoppers'
-//! pages keep their speed while the logins queue (and, past the login's wait, answer 503).
+//! Argon2 is slow by design, so a flood of failed logins is a flood of CPU work; a large
+//! picture takes a second or more to decode and resize. On this thread (Linux's
+//! `SCHED_IDLE`) that work runs only on CPU time that nothing else wants: the shop's
+//! workers and its database connections preempt it at once, so shoppers' pages keep
+//! their speed while the work queues (and, past its wait, answers 503).
 
 use std::sync::mpsc;
 use std::thread;
@@ -24,22 +27,23 @@ pub struct IdleWorker {
 
 /// The worker thread is gone (it cannot start, or a job panicked).
 #[derive(Debug, thiserror::Error)]
-#[error("the password-check thread is not running")]
+#[error("the idle-priority worker thread is not running")]
 pub struct WorkerGone;
 
 impl IdleWorker {
-    /// Starts the thread. Where the platform refuses the idle priority, the thread runs at
-    /// the normal one and the log says so.
-    pub fn start() -> std::io::Result<Self> {
+    /// Starts the thread, named `trolley-{name}`. Where the platform refuses the idle
+    /// priority, the thread runs at the normal one and the log says so.
+    pub fn start(name: &str) -> std::io::Result<Self> {
         let (jobs, queue) = mpsc::channel::<Job>();
+        let label = name.to_owned();
         thread::Builder::new()
-            .name("trolley-password-checks".into())
+            .name(format!("trolley-{name}"))
             .spawn(move || {
                 let idle = ThreadSchedulePolicy::Normal(NormalThreadSchedulePolicy::Idle);
                 if let Err(error) =
                     set_thread_priority_and_policy(thread_native_id(), ThreadPriority::Min, idle)
                 {
-                    log::warn!("password checks run at normal priority: {error:?}");
+                    log::warn!("{label} run at normal priority: {error:?}");
                 }
                 for job in queue {
                     job();

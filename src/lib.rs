@@ -3,7 +3,8 @@
 //! Layers, top to bottom; a module imports only from layers below it (checked by
 //! `scripts/check-layers`):
 //! `cli → startup → routes → session → web → jobs → (auth, session_store,
-//! catalogue_copy, seed, templates, mail) → db → (domain, config)`.
+//! catalogue_copy, seed, templates, mail) → pictures → db → (domain, config,
+//! idle_worker)`.
 
 pub mod auth;
 pub mod catalogue_copy;
@@ -11,8 +12,10 @@ pub mod cli;
 pub mod config;
 pub mod db;
 pub mod domain;
+pub mod idle_worker;
 pub mod jobs;
 pub mod mail;
+pub mod pictures;
 pub mod routes;
 pub mod seed;
 pub mod session;

@@ -1,8 +1,10 @@
 //! The demo catalogue: loaded by `trolley seed`, and at start when the catalogue is empty
 //! and TROLLEY_DEMO_DATA is not false.
 
+use crate::db::models::picture::{self, ChangedBy, NewVariant};
 use crate::db::models::product::{self, NewProduct};
-use crate::db::{with_startup_lock, Db};
+use crate::db::{with_startup_lock, Db, DbConnection};
+use crate::pictures::{demo_alt, demo_variants};
 
 /// (slug, name, description, price in pence, stock)
 const DEMO: &[(&str, &str, &str, i64, i32)] = &[
@@ -115,7 +117,7 @@ pub fn demo_catalogue() -> Vec<NewProduct<'static>> {
                 description,
                 price_pence,
                 stock,
-                image: format!("img/products/{slug}.svg"),
+                image: format!("/static/img/products/{slug}.svg"),
             },
         )
         .collect()
@@ -125,8 +127,39 @@ pub fn demo_catalogue() -> Vec<NewProduct<'static>> {
 pub fn load_demo_catalogue(db: &Db) -> anyhow::Result<usize> {
     let mut conn = db.conn()?;
     with_startup_lock(&mut conn, |conn| {
-        Ok(product::insert_missing(conn, &demo_catalogue())?)
+        let added = product::insert_missing(conn, &demo_catalogue())?;
+        add_demo_pictures(conn)?;
+        Ok(added)
     })
+}
+
+/// Gives each demo product with no picture its demo picture, stored as an upload is.
+fn add_demo_pictures(conn: &mut DbConnection) -> anyhow::Result<()> {
+    let products = product::all(conn)?;
+    for (index, &(slug, name, ..)) in DEMO.iter().enumerate() {
+        let Some(found) = products.iter().find(|p| p.slug == slug) else {
+            continue;
+        };
+        if found.pictures.is_some() || picture::count(conn, found.id)? > 0 {
+            continue;
+        }
+        let variants: Vec<NewVariant<'_>> = demo_variants(index)
+            .iter()
+            .map(|variant| NewVariant {
+                name: &variant.name,
+                width: variant.width,
+                height: variant.height,
+                content_type: variant.content_type,
+                bytes: &variant.bytes,
+            })
+            .collect();
+        let by = ChangedBy {
+            admin: "demo catalogue",
+            now: chrono::Utc::now().naive_utc(),
+        };
+        picture::add(conn, found.id, &demo_alt(name, index), &variants, by)?;
+    }
+    Ok(())
 }
 
 /// Loads the demo catalogue only into an empty catalogue. Instances starting together
@@ -137,7 +170,9 @@ pub fn load_demo_catalogue_if_empty(db: &Db) -> anyhow::Result<()> {
         if product::count(conn)? > 0 {
             return Ok(0);
         }
-        Ok(product::insert_missing(conn, &demo_catalogue())?)
+        let added = product::insert_missing(conn, &demo_catalogue())?;
+        add_demo_pictures(conn)?;
+        Ok(added)
     })?;
     if added > 0 {
         log::info!("loaded the demo catalogue ({added} products)");

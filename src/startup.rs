@@ -54,6 +54,8 @@ pub fn prepare(settings: Settings) -> anyhow::Result<AppState> {
         templates: templates::load()?,
         catalogue_copy,
         password_checks: auth::PasswordChecks::start(auth::permits_for_this_machine())?,
+        pictures: crate::pictures::Pictures::start()?,
+        media_cache: crate::web::MediaCache::new(crate::web::MEDIA_CACHE_BYTES),
         shared_html: SharedHtml::default(),
         settings,
     })

@@ -24,6 +24,7 @@ mod api {
     mod faults;
     mod http_manners;
     mod login_throttle;
+    mod pictures;
     mod security;
     mod session_middleware;
     mod session_store;

@@ -56,7 +56,7 @@ impl PasswordChecks {
         let stand_in = uuid::Uuid::new_v4().to_string();
         Ok(Self {
             permits: Arc::new(Semaphore::new(permits.max(1))),
-            worker: IdleWorker::start()?,
+            worker: IdleWorker::start("password-checks")?,
             stand_in_hash: hash_password(&stand_in)?.into(),
         })
     }

@@ -9,11 +9,10 @@ use crate::db::models::admin;
 use crate::db::Db;
 
 mod checks;
-mod idle_worker;
 mod login;
 
+pub use crate::idle_worker::{IdleWorker, WorkerGone};
 pub use checks::{permits_for_this_machine, CheckError, PasswordChecks};
-pub use idle_worker::{IdleWorker, WorkerGone};
 pub use login::{
     check_password, claim_attempt, find_admin, verify_claimed, Claim, LoginError, LoginOutcome,
     MAX_USERNAME_CHARS,

@@ -33,6 +33,7 @@ diesel::table! {
         active -> Bool,
         version -> BigInt,
         revision -> BigInt,
+        pictures -> Nullable<Text>,
     }
 }
 
@@ -161,7 +162,51 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    product_images (id) {
+        id -> BigInt,
+        product_id -> BigInt,
+        position -> Integer,
+        alt -> Text,
+        width -> Integer,
+        height -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    media (name) {
+        name -> Text,
+        image_id -> BigInt,
+        content_type -> Text,
+        width -> Integer,
+        height -> Integer,
+        bytes -> Binary,
+    }
+}
+
+diesel::table! {
+    categories (id) {
+        id -> BigInt,
+        name -> Text,
+        slug -> Text,
+        description -> Text,
+        revision -> BigInt,
+    }
+}
+
+diesel::table! {
+    product_categories (category_id, product_id) {
+        product_id -> BigInt,
+        category_id -> BigInt,
+    }
+}
+
 diesel::joinable!(basket_items -> baskets (basket_id));
+diesel::joinable!(product_images -> products (product_id));
+diesel::joinable!(media -> product_images (image_id));
+diesel::joinable!(product_categories -> products (product_id));
+diesel::joinable!(product_categories -> categories (category_id));
 diesel::joinable!(outbox -> orders (order_id));
 diesel::joinable!(order_events -> orders (order_id));
 diesel::joinable!(basket_items -> products (product_id));
@@ -186,4 +231,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     accounts,
     basket_merges,
     password_resets,
+    product_images,
+    media,
+    categories,
+    product_categories,
 );

@@ -5,6 +5,7 @@ mod admin;
 mod basket;
 mod checkout;
 mod health;
+mod media;
 mod orders;
 mod owned_sessions;
 mod return_to;
@@ -34,6 +35,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, static_dir: &str) {
         )
         .service(page("/orders/{order_token}", orders::receipt))
         .service(page("/healthz", health::check))
+        .service(page("/media/{name}", media::serve))
         .configure(account::configure)
         .configure(admin::configure)
         .service(

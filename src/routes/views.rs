@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::db::models::basket::{self, BasketLine};
 use crate::db::models::order::{Order, OrderLine};
 use crate::db::models::product::Product;
-use crate::domain::{Money, Quantity};
+use crate::domain::{gallery_from_stored, Money, Picture, Quantity};
 
 /// Below this many in stock a product says "only N left".
 const LOW_STOCK: i32 = 5;
@@ -23,6 +23,42 @@ pub struct ProductView {
     pub stock_state: &'static str,
     pub image: String,
     pub max_quantity: i32,
+    /// Its pictures, the main one first; none: the page shows the neutral placeholder.
+    pub pictures: Vec<PictureView>,
+}
+
+/// A picture as an `<img>` takes it.
+#[derive(Serialize)]
+pub struct PictureView {
+    pub id: i64,
+    pub src: String,
+    pub srcset: String,
+    pub width: u32,
+    pub height: u32,
+    pub alt: String,
+    /// The widest variant's address (a link to see it large).
+    pub large: String,
+}
+
+impl From<Picture> for PictureView {
+    fn from(picture: Picture) -> Self {
+        let fallback = picture
+            .fallback()
+            .map(|v| v.name.clone())
+            .unwrap_or_default();
+        let (large, width, height) = picture.widest().map_or((String::new(), 0, 0), |v| {
+            (v.name.clone(), v.width, v.height)
+        });
+        Self {
+            id: picture.id,
+            src: format!("/media/{fallback}"),
+            srcset: picture.srcset(),
+            width,
+            height,
+            large: format!("/media/{large}"),
+            alt: picture.alt,
+        }
+    }
 }
 
 fn stock_state(stock: i32) -> &'static str {
@@ -45,6 +81,10 @@ impl From<Product> for ProductView {
             description: product.description,
             stock: product.stock,
             image: product.image,
+            pictures: gallery_from_stored(product.pictures.as_deref())
+                .into_iter()
+                .map(PictureView::from)
+                .collect(),
         }
     }
 }

@@ -31,6 +31,10 @@ pub enum AppError {
     PayloadTooLarge,
     #[error("Forms must be sent as application/x-www-form-urlencoded.")]
     UnsupportedMediaType,
+    /// Content of a kind the route does not take (an upload that is not a picture); the
+    /// message says which it takes.
+    #[error("{0}")]
+    Unsupported(String),
     /// The path exists but does not take this method; the header `Allow` lists those it does.
     #[error("That page does not take this kind of request.")]
     MethodNotAllowed(&'static str),
@@ -143,7 +147,7 @@ impl ResponseError for AppError {
             Self::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::UnsupportedMediaType | Self::Unsupported(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

@@ -46,6 +46,10 @@ pub struct AppState {
     /// scheduling priority, so that a flood of logins waits and shoppers' pages keep the
     /// other cores.
     pub password_checks: crate::auth::PasswordChecks,
+    /// Pictures decoded and resized: one at a time, on a thread at the lowest priority.
+    pub pictures: crate::pictures::Pictures,
+    /// Pictures served lately, by name (their bytes never change under a name).
+    pub media_cache: crate::web::MediaCache,
     /// The stand-ins parts of pages shared by every visitor are drawn with.
     pub shared_html: SharedHtml,
 }

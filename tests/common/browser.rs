@@ -16,6 +16,8 @@ pub struct Page {
     pub status: StatusCode,
     pub headers: header::HeaderMap,
     pub body: String,
+    /// The body as it came (a picture's bytes).
+    pub raw: web::Bytes,
 }
 
 impl Page {
@@ -125,6 +127,7 @@ impl Browser {
             status,
             headers,
             body: String::from_utf8_lossy(&body).into_owned(),
+            raw: body,
         };
         for cookie in page.set_cookies() {
             let expired = cookie
@@ -189,6 +192,37 @@ impl Browser {
             .await
             .map_err(|error| error.to_string())?;
         Ok(self.read(response).await)
+    }
+
+    /// Posts a body of any type (an upload).
+    pub async fn post_typed(&self, path: &str, content_type: &str, body: Vec<u8>) -> Page {
+        let url = format!("{}{path}", self.base.borrow());
+        let response = self
+            .client
+            .post(&url)
+            .insert_header((header::COOKIE, self.cookie_header()))
+            .insert_header((header::CONTENT_TYPE, content_type))
+            .send_body(body)
+            .await
+            .unwrap_or_else(|error| panic!("POST {path}: {error}"));
+        self.read(response).await
+    }
+
+    /// A GET with extra request headers.
+    pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> Page {
+        let url = format!("{}{path}", self.base.borrow());
+        let mut request = self
+            .client
+            .get(&url)
+            .insert_header((header::COOKIE, self.cookie_header()));
+        for (name, value) in headers {
+            request = request.insert_header((*name, *value));
+        }
+        let response = request
+            .send()
+            .await
+            .unwrap_or_else(|error| panic!("GET {path}: {error}"));
+        self.read(response).await
     }
 
     /// Points this browser at another address (an instance, a proxy).

@@ -8,6 +8,7 @@ pub mod login_failure;
 pub mod order;
 pub mod outbox;
 pub mod password_reset;
+pub mod picture;
 pub mod product;
 pub mod product_admin;
 pub mod secret;

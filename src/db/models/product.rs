@@ -20,6 +20,8 @@ pub struct Product {
     pub image: String,
     pub active: bool,
     pub version: i64,
+    /// Its pictures as its pages show them (see `picture::refresh_gallery`).
+    pub pictures: Option<String>,
 }
 
 #[derive(Debug, Clone, Insertable)]

@@ -13,7 +13,8 @@ use crate::db::{on_backend, write_transaction, DbConnection, Prepared, QueryResu
 use crate::domain::{Money, ProductDraft, StockChange, StockLevel, MAX_STOCK};
 
 /// Where new products' picture comes from until the catalogue has uploads.
-pub const PLACEHOLDER_IMAGE: &str = "img/products/placeholder.svg";
+/// The small picture of a product with none.
+pub const PLACEHOLDER_IMAGE: &str = "/static/img/products/placeholder.svg";
 
 #[derive(Debug, Clone, Queryable)]
 pub struct HistoryEntry {
@@ -36,7 +37,8 @@ pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
     products::table.count().get_result(conn)
 }
 
-fn record(
+/// Records a change to a product in its history, in the caller's transaction.
+pub fn record(
     conn: &mut DbConnection,
     product_id: i64,
     admin: &str,

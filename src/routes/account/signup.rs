@@ -93,9 +93,14 @@ pub async fn submit(
         })
         .await?;
     let Some(created) = created else {
-        let mut errors = FieldErrors::new();
-        errors.insert("email", "That email has an account already.".to_owned());
-        return render(&req, &state, StatusCode::CONFLICT, &fields, &errors);
+        // The page's notice says so once, and offers log in and reset.
+        return render(
+            &req,
+            &state,
+            StatusCode::CONFLICT,
+            &fields,
+            &FieldErrors::new(),
+        );
     };
     let greeting = "Welcome to Trolley: your account is ready and you are signed in.";
     let next = fields.next.as_deref();

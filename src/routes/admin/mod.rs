@@ -6,6 +6,7 @@ mod emails;
 mod login;
 mod orders;
 mod params;
+mod pictures;
 mod product_changes;
 mod products;
 mod sessions;
@@ -54,7 +55,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                         products::detail,
                         product_changes::save,
                     ))
-                    .service(form("/products/{id}/stock", product_changes::change_stock)),
+                    .service(form("/products/{id}/stock", product_changes::change_stock))
+                    .service(form("/products/{id}/images", pictures::upload))
+                    .service(form(
+                        "/products/{id}/images/{image_id}/delete",
+                        pictures::delete,
+                    ))
+                    .service(form(
+                        "/products/{id}/images/{image_id}/first",
+                        pictures::first,
+                    )),
             ),
     );
 }

@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 use super::params::{parse_id, parse_page};
 use crate::db::models::product::{self, Product};
 use crate::db::models::product_admin::{self, HistoryEntry};
-use crate::domain::{FieldErrors, Money};
-use crate::routes::views::shown_time;
+use crate::domain::{gallery_from_stored, FieldErrors, Money};
+use crate::routes::views::{shown_time, PictureView};
 use crate::web::{AppError, AppState};
 
 const PAGE_SIZE: i64 = 100;
@@ -23,11 +23,16 @@ struct ProductRow {
     price: Money,
     stock: i32,
     active: bool,
+    pictures: Vec<PictureView>,
 }
 
 impl From<Product> for ProductRow {
     fn from(product: Product) -> Self {
         Self {
+            pictures: gallery_from_stored(product.pictures.as_deref())
+                .into_iter()
+                .map(PictureView::from)
+                .collect(),
             id: product.id,
             price: Money::from_pence(product.price_pence),
             stock: product.stock,

@@ -177,7 +177,8 @@ async fn every_page_header_shows_sign_in_or_the_accounts_name() {
     for path in ["/", "/basket", "/products/1", "/no-such-page"] {
         let as_guest = guest.get(path).await;
         let as_jo = shopper.get(path).await;
-        assert!(as_guest.body.contains("href=\"/account/login\""), "{path}");
+        assert!(as_guest.body.contains("href=\"/account/login"), "{path}");
+        assert!(as_guest.body.contains(">Sign in</a>"), "{path}");
         assert!(as_jo.body.contains("Jo Bloggs"), "{path}: {}", as_jo.body);
         assert!(as_jo.body.contains("action=\"/account/logout\""), "{path}");
     }
