@@ -4,6 +4,18 @@
 const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../templates/base.html")),
     (
+        "admin/categories.html",
+        include_str!("../templates/admin/categories.html"),
+    ),
+    (
+        "admin/category.html",
+        include_str!("../templates/admin/category.html"),
+    ),
+    (
+        "admin/category_form.html",
+        include_str!("../templates/admin/category_form.html"),
+    ),
+    (
         "partials/sessions_table.html",
         include_str!("../templates/partials/sessions_table.html"),
     ),

@@ -17,6 +17,7 @@ mod api {
     mod budget;
     mod catalogue_copy;
     mod catalogue_pages;
+    mod categories;
     mod checkout;
     mod csrf_binding;
     mod emails;

@@ -29,10 +29,16 @@ use std::time::{Duration, Instant};
 
 use crate::db::{Db, DbConnection, DbError, QueryResult};
 
-pub use page::{read_page, CataloguePage, PAGE_SIZE};
+pub use page::{read_page, CataloguePage, CategoryIndex, PAGE_SIZE};
 
-/// Which page: a search (or none) and a page number.
-type PageKey = (Option<String>, i64);
+use crate::db::models::product::Scope;
+
+/// Which page: a category (or all), a search (or none) and a page number.
+type PageKey = (Option<i64>, Option<String>, i64);
+
+fn key(scope: Scope<'_>, number: i64) -> PageKey {
+    (scope.category, scope.query.map(str::to_owned), number)
+}
 
 /// How many pages the copy holds at most: a few tens of megabytes with their drawn grids.
 pub const MAX_CACHED_PAGES: usize = 1024;
@@ -61,6 +67,8 @@ pub struct CatalogueCopy {
     /// When the watcher last noticed a change, in microseconds from `epoch` (0: never):
     /// pages read before are stale.
     changed: AtomicU64,
+    /// The categories, read when the pages were (see [`CategoryIndex`]), and when.
+    index: RwLock<Option<(u64, Arc<CategoryIndex>)>>,
     /// Pages being read again, and since when: one request reads a page again while the
     /// others are served the copy, instead of all of them going to the database at the
     /// same moment. A claim older than `max_age` (its reading failed, say) lapses, so
@@ -75,6 +83,7 @@ impl CatalogueCopy {
             epoch: Instant::now(),
             pages: RwLock::new(HashMap::new()),
             changed: AtomicU64::new(0),
+            index: RwLock::new(None),
             refreshing: Mutex::new(HashMap::new()),
         }
     }
@@ -101,8 +110,8 @@ impl CatalogueCopy {
     /// - stale for longer: the first caller claims its reading and gets no page (it reads
     ///   the page now), the others get the copy while it does;
     /// - not in the copy: no page and no claim (the caller reads it).
-    pub fn lookup(&self, query: Option<&str>, number: i64) -> Lookup {
-        let key = (query.map(str::to_owned), number);
+    pub fn lookup(&self, scope: Scope<'_>, number: i64) -> Lookup {
+        let key = key(scope, number);
         let now = self.now();
         let copy = self.pages.read().ok().and_then(|pages| {
             let entry = pages.get(&key)?;
@@ -161,39 +170,63 @@ impl CatalogueCopy {
     pub fn servable(
         self: &Arc<Self>,
         db: &Db,
-        query: Option<&str>,
+        scope: Scope<'_>,
         number: i64,
     ) -> Option<Arc<CataloguePage>> {
-        let lookup = self.lookup(query, number);
+        let lookup = self.lookup(scope, number);
         if lookup.claimed && lookup.page.is_some() {
-            self.reload_later(db, query, number);
+            self.reload_later(db, key(scope, number));
         }
         lookup.page
     }
 
     /// The front page: the fresh copy, or read again from the database.
     pub fn get(&self, conn: &mut DbConnection) -> QueryResult<Arc<CataloguePage>> {
-        self.page(conn, None, 1)
+        self.page(conn, Scope::default(), 1)
     }
 
     /// A page: the fresh copy, or read again from the database (one statement) and kept.
     pub fn page(
         &self,
         conn: &mut DbConnection,
-        query: Option<&str>,
+        scope: Scope<'_>,
         number: i64,
     ) -> QueryResult<Arc<CataloguePage>> {
-        let key = (query.map(str::to_owned), number);
+        let key = key(scope, number);
         match self.fresh_page(&key) {
             Some(page) => Ok(page),
             None => self.reload(conn, key),
         }
     }
 
+    /// The categories, when the copy holds them fresh.
+    pub fn fresh_index(&self) -> Option<Arc<CategoryIndex>> {
+        let index = self.index.read().ok()?;
+        let changed = self.changed.load(Ordering::Acquire);
+        index
+            .as_ref()
+            .filter(|(loaded, _)| *loaded > changed)
+            .map(|(_, index)| Arc::clone(index))
+    }
+
+    /// The categories: the fresh copy, or read again (one statement) and kept.
+    pub fn index(&self, conn: &mut DbConnection) -> QueryResult<Arc<CategoryIndex>> {
+        if let Some(index) = self.fresh_index() {
+            return Ok(index);
+        }
+        let loaded = self.now();
+        let index = Arc::new(CategoryIndex::read(conn)?);
+        if !self.max_age.is_zero() {
+            if let Ok(mut kept) = self.index.write() {
+                *kept = Some((loaded, Arc::clone(&index)));
+            }
+        }
+        Ok(index)
+    }
+
     /// Has a claimed page read again in the background (see [`CatalogueCopy::lookup`]).
-    fn reload_later(self: &Arc<Self>, db: &Db, query: Option<&str>, number: i64) {
+    fn reload_later(self: &Arc<Self>, db: &Db, key: PageKey) {
         let (cache, db) = (Arc::clone(self), db.clone());
-        let key = (query.map(str::to_owned), number);
         actix_web::rt::spawn(async move {
             let reload = db.run(move |conn| Ok::<_, DbError>(cache.reload(conn, key)?));
             if let Err(error) = reload.await {
@@ -206,7 +239,11 @@ impl CatalogueCopy {
     /// as the copy keeps the copy, and so its drawn grid.
     fn reload(&self, conn: &mut DbConnection, key: PageKey) -> QueryResult<Arc<CataloguePage>> {
         let loaded = self.now();
-        let read = read_page(conn, key.0.as_deref(), key.1);
+        let scope = Scope {
+            category: key.0,
+            query: key.1.as_deref(),
+        };
+        let read = read_page(conn, scope, key.2);
         self.refreshed(&key);
         let read = read?;
         if self.max_age.is_zero() {
@@ -241,6 +278,9 @@ impl CatalogueCopy {
     pub fn invalidate(&self) {
         if let Ok(mut pages) = self.pages.write() {
             pages.clear();
+        }
+        if let Ok(mut index) = self.index.write() {
+            *index = None;
         }
     }
 }

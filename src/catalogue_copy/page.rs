@@ -2,7 +2,8 @@
 
 use std::sync::OnceLock;
 
-use crate::db::models::product::{self, Product};
+use crate::db::models::category::{self, Category};
+use crate::db::models::product::{self, Product, Scope};
 use crate::db::{DbConnection, QueryResult};
 
 /// Products on a page of the catalogue.
@@ -34,17 +35,54 @@ impl CataloguePage {
     }
 }
 
-/// Reads page `number` (1-based) of the active products whose name contains `query`.
-/// One statement: a row past the page tells whether another follows.
+/// Reads page `number` (1-based) of the active products in `scope` (a category, a
+/// search). One statement: a row past the page tells whether another follows.
 pub fn read_page(
     conn: &mut DbConnection,
-    query: Option<&str>,
+    scope: Scope<'_>,
     number: i64,
 ) -> QueryResult<CataloguePage> {
     let offset = number.saturating_sub(1).saturating_mul(PAGE_SIZE);
-    let mut products = product::active_page(conn, query, offset, PAGE_SIZE + 1)?;
+    let mut products = product::active_page(conn, scope, offset, PAGE_SIZE + 1)?;
     let shown = usize::try_from(PAGE_SIZE).unwrap_or(usize::MAX);
     let has_next = products.len() > shown;
     products.truncate(shown);
     Ok(CataloguePage::new(products, has_next))
+}
+
+/// The categories and which products are in each, as the catalogue's pages show them
+/// (the list of categories, a product's links): read with one statement, kept with the
+/// pages.
+#[derive(Debug, Default)]
+pub struct CategoryIndex {
+    pub categories: Vec<Category>,
+    memberships: Vec<(i64, i64)>,
+}
+
+impl CategoryIndex {
+    pub fn read(conn: &mut DbConnection) -> QueryResult<Self> {
+        let mut index = Self::default();
+        for (category, members) in category::all_with_members(conn)? {
+            let id = category.id;
+            index
+                .memberships
+                .extend(members.into_iter().map(|product| (id, product)));
+            index.categories.push(category);
+        }
+        Ok(index)
+    }
+
+    pub fn by_slug(&self, slug: &str) -> Option<&Category> {
+        self.categories
+            .iter()
+            .find(|category| category.slug == slug)
+    }
+
+    /// The categories product `id` is in, by name.
+    pub fn of_product(&self, id: i64) -> Vec<&Category> {
+        self.categories
+            .iter()
+            .filter(|category| self.memberships.contains(&(category.id, id)))
+            .collect()
+    }
 }

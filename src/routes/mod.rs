@@ -24,6 +24,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, static_dir: &str) {
         .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
         .service(page("/", storefront::index))
         .service(page("/products/{id}", storefront::product))
+        .service(page("/categories/{slug}", storefront::category))
         .service(page("/basket", basket::show))
         .service(form("/basket/items", basket::add))
         .service(form("/basket/items/{product_id}", basket::set))

@@ -47,7 +47,9 @@ pub fn after_add(next: Option<&str>, product_id: i64) -> String {
 /// The product's name: from the front page's copy in memory when it is there (as fresh as
 /// the pages are), otherwise from the database.
 pub async fn product_name(state: &AppState, product_id: i64) -> Result<Option<String>, AppError> {
-    let front = state.catalogue_copy.servable(&state.db, None, 1);
+    let front = state
+        .catalogue_copy
+        .servable(&state.db, Default::default(), 1);
     let cached = front.and_then(|page| {
         page.products
             .iter()

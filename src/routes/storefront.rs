@@ -1,4 +1,5 @@
-//! The storefront: GET / (a page of the catalogue, or a search) and GET /products/{id}.
+//! The storefront: GET / (a page of the catalogue, or a search), GET /categories/{slug}
+//! (the same for a category) and GET /products/{id}.
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
@@ -7,9 +8,10 @@ use serde::Deserialize;
 use std::sync::Arc;
 
 use super::views::ProductView;
-use crate::catalogue_copy::CataloguePage;
+use crate::catalogue_copy::{CataloguePage, CategoryIndex};
 use crate::db::models::basket::SessionBasket;
-use crate::db::models::product::{self, Product};
+use crate::db::models::category::Category;
+use crate::db::models::product::{self, Product, Scope};
 use crate::domain::ProductId;
 use crate::session::TypedSession;
 use crate::web::{note_basket_count, AppError, AppState, PageNotice, PageNumber};
@@ -23,10 +25,21 @@ pub struct CatalogueParams {
     q: Option<String>,
 }
 
-/// What GET / asks for: a page number from 1, and maybe a search.
+/// What a listing asks for: a page number from 1, maybe a search, and the category it is
+/// of (none: the whole catalogue).
 struct PageRequest {
     number: i64,
     query: Option<String>,
+    category: Option<Category>,
+}
+
+impl PageRequest {
+    fn scope(&self) -> Scope<'_> {
+        Scope {
+            category: self.category.as_ref().map(|category| category.id),
+            query: self.query.as_deref(),
+        }
+    }
 }
 
 impl TryFrom<&CatalogueParams> for PageRequest {
@@ -43,32 +56,44 @@ impl TryFrom<&CatalogueParams> for PageRequest {
         Ok(Self {
             number,
             query: query.map(str::to_owned),
+            category: None,
         })
     }
 }
 
-/// The page and the header's basket count, in one trip to the database at most: a page
-/// the copy holds costs none when the session's load read the basket (or there is none).
-/// A page due to be read again is read in the background (see [`crate::catalogue_copy`]).
+/// The page, the categories and the header's basket count, in one trip to the database at
+/// most: a page the copy holds costs none when the session's load read the basket (or
+/// there is none). A page due to be read again is read in the background (see
+/// [`crate::catalogue_copy`]).
 async fn page_and_count(
     state: &AppState,
-    request: PageRequest,
+    request: &PageRequest,
     basket: SessionBasket,
-) -> Result<(Arc<CataloguePage>, i64), AppError> {
-    let (query, number) = (request.query.as_deref(), request.number);
-    let servable = state.catalogue_copy.servable(&state.db, query, number);
-    if let (Some(page), Some(count)) = (&servable, basket.known_count()) {
-        return Ok((Arc::clone(page), count));
+) -> Result<(Arc<CataloguePage>, Arc<CategoryIndex>, i64), AppError> {
+    let (scope, number) = (request.scope(), request.number);
+    let servable = state.catalogue_copy.servable(&state.db, scope, number);
+    let index = state.catalogue_copy.fresh_index();
+    if let (Some(page), Some(index), Some(count)) = (&servable, &index, basket.known_count()) {
+        return Ok((Arc::clone(page), Arc::clone(index), count));
     }
     let catalogue = Arc::clone(&state.catalogue_copy);
+    let (category, query) = (scope.category, request.query.clone());
     state
         .db
         .query(move |conn| {
+            let scope = Scope {
+                category,
+                query: query.as_deref(),
+            };
             let page = match servable {
                 Some(page) => page,
-                None => catalogue.page(conn, request.query.as_deref(), request.number)?,
+                None => catalogue.page(conn, scope, number)?,
             };
-            Ok((page, basket.count(conn)?))
+            let index = match index {
+                Some(index) => index,
+                None => catalogue.index(conn)?,
+            };
+            Ok((page, index, basket.count(conn)?))
         })
         .await
         .map_err(AppError::from)
@@ -113,40 +138,76 @@ pub async fn index(
     params: web::Query<CatalogueParams>,
 ) -> Result<HttpResponse, AppError> {
     let request = PageRequest::try_from(&params.into_inner())?;
+    listing(&req, &state, &session, request).await
+}
+
+/// GET /categories/{slug}: its active products, paged and searched as / is.
+pub async fn category(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: TypedSession,
+    path: web::Path<String>,
+    params: web::Query<CatalogueParams>,
+) -> Result<HttpResponse, AppError> {
+    let mut request = PageRequest::try_from(&params.into_inner())?;
+    let index = match state.catalogue_copy.fresh_index() {
+        Some(index) => index,
+        None => {
+            let catalogue = Arc::clone(&state.catalogue_copy);
+            state.db.query(move |conn| catalogue.index(conn)).await?
+        }
+    };
+    let found = index.by_slug(&path).cloned().ok_or(AppError::NotFound)?;
+    request.category = Some(found);
+    listing(&req, &state, &session, request).await
+}
+
+/// A page of products (the catalogue's, or a category's), with the categories above.
+async fn listing(
+    req: &HttpRequest,
+    state: &AppState,
+    session: &TypedSession,
+    request: PageRequest,
+) -> Result<HttpResponse, AppError> {
     // Past the end of any catalogue Trolley serves: 404 without a query.
     if request.number >= PageNumber::MAX {
         return Err(AppError::NotFound);
     }
-    let (number, query) = (request.number, request.query.clone());
-    let (page, count) = page_and_count(&state, request, session.basket()).await?;
-    if page.products.is_empty() && number > 1 {
+    let (page, index, count) = page_and_count(state, &request, session.basket()).await?;
+    if page.products.is_empty() && request.number > 1 {
         return Err(AppError::NotFound);
     }
     let mut context = tera::Context::new();
-    let grid = product_grid(&req, &state, &page, query.as_deref())?;
+    let grid = product_grid(req, state, &page, request.query.as_deref())?;
     if grid.is_empty() {
         context.insert("products", &product_views(&page));
     }
     // A flag, not the grid, for the template's test: Tera escapes a string it tests.
     context.insert("grid_drawn", &!grid.is_empty());
     context.insert("product_grid", &grid);
-    note_basket_count(&req, count);
-    context.insert("page", &number);
+    note_basket_count(req, count);
+    context.insert("page", &request.number);
     context.insert("has_next", &page.has_next);
-    context.insert("query", &query);
-    state.render(&req, StatusCode::OK, "catalogue.html", context)
+    context.insert("query", &request.query);
+    context.insert("categories", &index.categories);
+    context.insert("category", &request.category);
+    state.render(req, StatusCode::OK, "catalogue.html", context)
 }
 
-/// A product on sale and the basket count: from the front page's copy when it is there.
+/// A product on sale, the categories and the basket count: from the copy when it has them.
 async fn product_and_count(
     state: &AppState,
     id: i64,
     basket: SessionBasket,
-) -> Result<(Option<Product>, i64), AppError> {
+) -> Result<(Option<Product>, Arc<CategoryIndex>, i64), AppError> {
     let cached = move |page: &CataloguePage| page.products.iter().find(|p| p.id == id).cloned();
-    let front = state.catalogue_copy.servable(&state.db, None, 1);
-    if let (Some(product), Some(count)) = (front.and_then(|p| cached(&p)), basket.known_count()) {
-        return Ok((Some(product), count));
+    let front = state
+        .catalogue_copy
+        .servable(&state.db, Scope::default(), 1);
+    let index = state.catalogue_copy.fresh_index();
+    let known = (front.and_then(|p| cached(&p)), &index, basket.known_count());
+    if let (Some(product), Some(index), Some(count)) = known {
+        return Ok((Some(product), Arc::clone(index), count));
     }
     let catalogue = Arc::clone(&state.catalogue_copy);
     state
@@ -157,7 +218,11 @@ async fn product_and_count(
                 Some(product) => Some(product),
                 None => product::find_active(conn, id)?,
             };
-            Ok((product, basket.count(conn)?))
+            let index = match index {
+                Some(index) => index,
+                None => catalogue.index(conn)?,
+            };
+            Ok((product, index, basket.count(conn)?))
         })
         .await
         .map_err(AppError::from)
@@ -170,9 +235,10 @@ pub async fn product(
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let id = ProductId::parse(&path).map_err(|_| AppError::NotFound)?;
-    let (product, count) = product_and_count(&state, id.get(), session.basket()).await?;
+    let (product, index, count) = product_and_count(&state, id.get(), session.basket()).await?;
     let product = ProductView::from(product.ok_or(AppError::NotFound)?);
     let mut context = tera::Context::new();
+    context.insert("categories", &index.of_product(product.id));
     context.insert("product", &product);
     note_basket_count(&req, count);
     state.render(&req, StatusCode::OK, "product.html", context)

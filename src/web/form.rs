@@ -47,7 +47,7 @@ impl FormData {
                      which is not accepted."
                 )));
             }
-            if fields.iter().any(|(existing, _)| *existing == name) {
+            if !is_list(&name) && fields.iter().any(|(existing, _)| *existing == name) {
                 return Err(AppError::BadRequest(format!(
                     "The field {name} was sent twice."
                 )));
@@ -64,16 +64,33 @@ impl FormData {
             .map(|(_, value)| value.as_str())
     }
 
-    /// The fields as the struct `T` of one form. Fields `T` does not name are ignored.
+    /// The fields as the struct `T` of one form. Fields `T` does not name are ignored; a
+    /// list field (see [`is_list`]) is a list of strings, however many times it was sent.
     pub fn deserialize<T: DeserializeOwned>(&self) -> Result<T, AppError> {
-        let fields: serde_json::Map<String, serde_json::Value> = self
-            .0
-            .iter()
-            .map(|(name, value)| (name.clone(), serde_json::Value::String(value.clone())))
-            .collect();
+        let mut fields = serde_json::Map::new();
+        for (name, value) in &self.0 {
+            let value = serde_json::Value::String(value.clone());
+            if !is_list(name) {
+                fields.insert(name.clone(), value);
+                continue;
+            }
+            match fields
+                .entry(name.clone())
+                .or_insert_with(|| serde_json::Value::Array(Vec::new()))
+            {
+                serde_json::Value::Array(values) => values.push(value),
+                other => *other = serde_json::Value::Array(vec![value]),
+            }
+        }
         serde_json::from_value(serde_json::Value::Object(fields))
             .map_err(|error| AppError::BadRequest(format!("The form is not understood: {error}")))
     }
+}
+
+/// Whether a field may be sent more than once (a set of checkboxes, such as a product's
+/// `category_ids`): its name ends in `_ids`. Any other field sent twice is refused.
+pub fn is_list(name: &str) -> bool {
+    name.ends_with("_ids")
 }
 
 /// A field that must be there: form structs hold fields as `Option<String>` so that each

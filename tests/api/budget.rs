@@ -38,7 +38,10 @@ async fn a_page_view_reads_the_session_and_its_basket_in_one_statement() {
     let (basket, lines) = statements_for(&app, || shopper.get("/basket")).await;
     let (missing, not_found) = statements_for(&app, || shopper.get("/products/not-a-number")).await;
 
-    assert_eq!(first_view, 1, "the catalogue, read once");
+    assert_eq!(
+        first_view, 2,
+        "the catalogue's page and its categories, read once"
+    );
     assert_eq!(anonymous_catalogue, 0, "the catalogue is in memory");
     assert_eq!(anonymous_product, 0);
     assert_eq!(catalogue, 1, "the session with its basket's lines");
@@ -101,8 +104,8 @@ async fn a_stale_catalogue_is_read_again() {
     let (catalogue, _) = statements_for(&app, || shopper.get("/")).await;
 
     assert_eq!(
-        catalogue, 2,
-        "the session with its basket's lines, the products"
+        catalogue, 3,
+        "the session with its basket's lines, the products, the categories"
     );
 }
 

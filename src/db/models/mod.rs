@@ -4,6 +4,7 @@ pub mod account;
 pub mod admin;
 pub mod basket;
 pub mod basket_stats;
+pub mod category;
 pub mod login_failure;
 pub mod order;
 pub mod outbox;

@@ -3,7 +3,7 @@
 
 use diesel::prelude::*;
 
-use crate::db::schema::products;
+use crate::db::schema::{product_categories, products};
 use diesel::sql_types::{BigInt, Integer};
 
 use crate::db::{search, sql, write_transaction, DbConnection, Prepared, QueryResult};
@@ -46,10 +46,11 @@ pub fn all(conn: &mut DbConnection) -> QueryResult<Vec<Product>> {
 /// case) when there is one. One statement, served by the `(active, id)` index.
 pub fn active_page(
     conn: &mut DbConnection,
-    query: Option<&str>,
+    scope: Scope<'_>,
     offset: i64,
     limit: i64,
 ) -> QueryResult<Vec<Product>> {
+    let Scope { category, query } = scope;
     let mut select = products::table
         .filter(products::active.eq(true))
         .select(Product::as_select())
@@ -60,7 +61,21 @@ pub fn active_page(
     if let Some(query) = query {
         select = select.filter(search::contains(products::name, query));
     }
+    if let Some(category) = category {
+        let members = product_categories::table
+            .filter(product_categories::category_id.eq(category))
+            .select(product_categories::product_id);
+        select = select.filter(products::id.eq_any(members));
+    }
     select.load(conn)
+}
+
+/// Which products a listing shows: those of a category, or all; whose name contains a
+/// search, or any.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Scope<'a> {
+    pub category: Option<i64>,
+    pub query: Option<&'a str>,
 }
 
 /// A product on sale; an inactive one is as good as absent.
@@ -166,9 +181,8 @@ pub fn put_back_stock(conn: &mut DbConnection, id: i64, quantity: i32) -> QueryR
     Ok(())
 }
 
-/// What changes whenever the products do: their count, the sum of their revisions (a
-/// trigger raises a product's revision on every update) and the greatest id. Any committed
-/// insert, update or delete alters it. One statement, reading every product's row.
+/// What changes whenever the catalogue does (see `sql/catalogue_fingerprint.sql`): the
+/// products' and the categories' counts, revisions and greatest ids. One statement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, QueryableByName)]
 pub struct CatalogueFingerprint {
     #[diesel(sql_type = BigInt)]
@@ -177,6 +191,12 @@ pub struct CatalogueFingerprint {
     revisions: i64,
     #[diesel(sql_type = BigInt)]
     last_id: i64,
+    #[diesel(sql_type = BigInt)]
+    categories: i64,
+    #[diesel(sql_type = BigInt)]
+    category_revisions: i64,
+    #[diesel(sql_type = BigInt)]
+    last_category_id: i64,
 }
 
 pub fn fingerprint(conn: &mut DbConnection) -> QueryResult<CatalogueFingerprint> {

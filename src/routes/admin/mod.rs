@@ -1,6 +1,7 @@
 //! The admin area: one guard for the whole scope but the login form.
 
 mod baskets;
+mod categories;
 mod customers;
 mod emails;
 mod login;
@@ -41,6 +42,17 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     .service(form("/emails/{id}/retry", emails::retry))
                     .service(page("/baskets", baskets::show))
                     .service(page("/sessions", sessions::list))
+                    .service(page_and_form(
+                        "/categories",
+                        categories::list,
+                        categories::create,
+                    ))
+                    .service(page_and_form(
+                        "/categories/{id}",
+                        categories::detail,
+                        categories::save,
+                    ))
+                    .service(form("/categories/{id}/delete", categories::delete))
                     .service(page("/customers", customers::list))
                     .service(page("/customers/{id}", customers::detail))
                     .service(form("/sessions/end-others", sessions::end_others))

@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use super::params::parse_id;
 use super::products::{load, render_form, stored_values, FormPage};
+use crate::db::models::category;
 use crate::db::models::product_admin::{self, Saved, StockOutcome};
 use crate::domain::{FieldErrors, ProductDraft, StockChange, MAX_STOCK};
 use crate::session::AdminIdentity;
@@ -25,9 +26,33 @@ pub struct ProductFields {
     stock: String,
     active: Option<String>,
     version: Option<String>,
+    /// The categories ticked (repeated).
+    category_ids: Vec<String>,
 }
 
 impl ProductFields {
+    /// The version the form was shown at (a stale one is refused).
+    fn version(&self) -> Result<i64, AppError> {
+        self.version
+            .as_deref()
+            .and_then(|text| text.trim().parse::<i64>().ok())
+            .ok_or_else(|| {
+                AppError::BadRequest("The field version is missing or not a number.".into())
+            })
+    }
+
+    /// The categories ticked, as ids; one that is not a number is a bad request.
+    fn categories(&self) -> Result<Vec<i64>, AppError> {
+        self.category_ids
+            .iter()
+            .map(|id| {
+                id.trim().parse::<i64>().map_err(|_| {
+                    AppError::BadRequest("A category_ids value is not a number.".into())
+                })
+            })
+            .collect()
+    }
+
     fn active(&self) -> bool {
         self.active.is_some()
     }
@@ -55,6 +80,7 @@ pub async fn create(
     form: Form<ProductFields>,
 ) -> Result<HttpResponse, AppError> {
     let fields = form.into_inner();
+    let categories = fields.categories()?;
     let parsed = ProductDraft::parse_new(
         &fields.name,
         &fields.description,
@@ -80,7 +106,9 @@ pub async fn create(
         .db
         .query(move |conn| {
             let now = Utc::now().naive_utc();
-            product_admin::create(conn, &draft, stock, &username, now)
+            let id = product_admin::create(conn, &draft, stock, &username, now)?;
+            category::set_for_product(conn, id, &categories)?;
+            Ok(id)
         })
         .await?;
     state.catalogue_copy.invalidate();
@@ -97,13 +125,8 @@ pub async fn save(
 ) -> Result<HttpResponse, AppError> {
     let id = parse_id(&path)?;
     let fields = form.into_inner();
-    let version = fields
-        .version
-        .as_deref()
-        .and_then(|text| text.trim().parse::<i64>().ok())
-        .ok_or_else(|| {
-            AppError::BadRequest("The field version is missing or not a number.".into())
-        })?;
+    let categories = fields.categories()?;
+    let version = fields.version()?;
     let draft = ProductDraft::parse(
         &fields.name,
         &fields.description,
@@ -129,7 +152,11 @@ pub async fn save(
         .db
         .query(move |conn| {
             let now = Utc::now().naive_utc();
-            product_admin::save(conn, id, version, &draft, &username, now)
+            let saved = product_admin::save(conn, id, version, &draft, &username, now)?;
+            if saved == Saved::Saved {
+                category::set_for_product(conn, id, &categories)?;
+            }
+            Ok(saved)
         })
         .await?;
     match saved {

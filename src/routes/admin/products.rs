@@ -8,6 +8,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 
 use super::params::{parse_id, parse_page};
+use crate::db::models::category;
 use crate::db::models::product::{self, Product};
 use crate::db::models::product_admin::{self, HistoryEntry};
 use crate::domain::{gallery_from_stored, FieldErrors, Money};
@@ -115,6 +116,19 @@ pub async fn render_form(
     page: FormPage<'_>,
 ) -> Result<HttpResponse, AppError> {
     let mut context = tera::Context::new();
+    let id = page.product.map(|product| product.id);
+    let (categories, ticked) = state
+        .db
+        .query(move |conn| {
+            let ticked = match id {
+                Some(id) => category::of_product(conn, id)?,
+                None => Vec::new(),
+            };
+            Ok((category::all(conn)?, ticked))
+        })
+        .await?;
+    context.insert("categories", &categories);
+    context.insert("ticked", &ticked);
     if let Some(product) = page.product {
         let id = product.id;
         let history: Vec<HistoryEntry> = state
