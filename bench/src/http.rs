@@ -54,8 +54,21 @@ impl Connection {
         cookie: &str,
         form: Option<String>,
     ) -> anyhow::Result<Answer> {
-        match tokio::time::timeout(REQUEST_TIMEOUT, self.exchange(method, path, cookie, form)).await
-        {
+        let body = form.map(|form| ("application/x-www-form-urlencoded", Bytes::from(form)));
+        self.send_body(method, path, cookie, body, REQUEST_TIMEOUT)
+            .await
+    }
+
+    /// Sends one request with a body of any type; an error past `timeout`.
+    pub async fn send_body(
+        &mut self,
+        method: Method,
+        path: &str,
+        cookie: &str,
+        body: Option<(&str, Bytes)>,
+        timeout: Duration,
+    ) -> anyhow::Result<Answer> {
+        match tokio::time::timeout(timeout, self.exchange(method, path, cookie, body)).await {
             Ok(Ok(answer)) => Ok(answer),
             Ok(Err(error)) => {
                 self.sender = None;
@@ -73,7 +86,7 @@ impl Connection {
         method: Method,
         path: &str,
         cookie: &str,
-        form: Option<String>,
+        body: Option<(&str, Bytes)>,
     ) -> anyhow::Result<Answer> {
         let addr = self.addr.clone();
         let sender = self.open().await?;
@@ -85,10 +98,10 @@ impl Connection {
         if !cookie.is_empty() {
             request = request.header(header::COOKIE, cookie);
         }
-        let body = match form {
-            Some(form) => {
-                request = request.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-                Full::new(Bytes::from(form))
+        let body = match body {
+            Some((content_type, bytes)) => {
+                request = request.header(header::CONTENT_TYPE, content_type);
+                Full::new(bytes)
             }
             None => Full::new(Bytes::new()),
         };

@@ -13,6 +13,7 @@ mod report;
 mod scenario;
 mod shopper;
 mod stats;
+mod uploads;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -148,6 +149,7 @@ async fn runs(
     base: &Shopper,
     shared: &Arc<Vec<Shopper>>,
     accounts: &Arc<Vec<Shopper>>,
+    media: &str,
 ) -> anyhow::Result<Runs> {
     let mut runs = Vec::new();
     for run in 1..=args.runs {
@@ -166,8 +168,25 @@ async fn runs(
         let context = Arc::new(Context {
             shoppers,
             products: args.products as usize,
+            media: media.to_owned(),
+        });
+        let uploads = (scenario == Scenario::Uploading).then(|| {
+            let addr = args.addr.clone();
+            tokio::spawn(async move { uploads::upload_pictures(&addr, 10).await })
         });
         let stats = load.run(scenario, context).await;
+        if let Some(uploads) = uploads {
+            let times = uploads.await??;
+            let seconds: Vec<String> = times
+                .iter()
+                .map(|t| format!("{:.1}", t.as_secs_f64()))
+                .collect();
+            println!(
+                "  uploads during run {run}: {} pictures of 12 MP, seconds each: {}",
+                times.len(),
+                seconds.join(" ")
+            );
+        }
         println!(
             "{}",
             report::run_line(scenario, run as usize, args.runs as usize, &stats)
@@ -181,10 +200,12 @@ async fn bench(args: Args) -> anyhow::Result<()> {
     let selected = args.selected()?;
     let load = args.load()?;
     let base = csrf(&args.addr).await?;
-    let shared = if selected
-        .iter()
-        .any(|s| matches!(s, Scenario::Catalogue | Scenario::Basket))
-    {
+    let shared = if selected.iter().any(|s| {
+        matches!(
+            s,
+            Scenario::Catalogue | Scenario::Basket | Scenario::Uploading
+        )
+    }) {
         eprintln!("creating {} shopper sessions…", args.sessions);
         Arc::new(make_shoppers(&args.addr, load.connections, args.sessions, &base).await?)
     } else {
@@ -196,10 +217,15 @@ async fn bench(args: Args) -> anyhow::Result<()> {
     } else {
         Arc::new(Vec::new())
     };
+    let media = if selected.contains(&Scenario::Media) {
+        uploads::a_picture(&args.addr).await?
+    } else {
+        String::new()
+    };
     eprintln!("{}", args.heading());
     let mut results = Vec::new();
     for scenario in selected {
-        results.push(runs(&args, &load, scenario, &base, &shared, &accounts).await?);
+        results.push(runs(&args, &load, scenario, &base, &shared, &accounts, &media).await?);
     }
     print!(
         "{}",

@@ -33,10 +33,16 @@ pub enum Scenario {
     SignedIn,
     /// `POST /basket/items` by shoppers signed in to their accounts.
     SignedInAdd,
+    /// `GET /media/{name}`: a picture, against the static file's ceiling.
+    Media,
+    /// `GET /` with a session while an admin uploads 10 large pictures.
+    Uploading,
+    /// `GET /categories/bench?page=N` over the large catalogue (all of it in one category).
+    Category,
 }
 
 impl Scenario {
-    pub const ALL: [Scenario; 11] = [
+    pub const ALL: [Scenario; 14] = [
         Self::Static,
         Self::Anonymous,
         Self::Catalogue,
@@ -45,9 +51,12 @@ impl Scenario {
         Self::Purchase,
         Self::SignedIn,
         Self::SignedInAdd,
+        Self::Media,
+        Self::Uploading,
         Self::Front,
         Self::Page,
         Self::Search,
+        Self::Category,
     ];
 
     pub fn title(self) -> &'static str {
@@ -63,6 +72,9 @@ impl Scenario {
             Self::Search => "GET /?q=… (large catalogue)",
             Self::SignedIn => "GET / signed in",
             Self::SignedInAdd => "POST /basket/items signed in",
+            Self::Media => "GET /media/… (a picture)",
+            Self::Uploading => "GET / with a session, uploads",
+            Self::Category => "GET /categories/… (large)",
         }
     }
 
@@ -79,12 +91,18 @@ impl Scenario {
             Self::Search => "search",
             Self::SignedIn => "signed-in",
             Self::SignedInAdd => "signed-in-add",
+            Self::Media => "media",
+            Self::Uploading => "uploading",
+            Self::Category => "category",
         }
     }
 
     /// Whether the scenario reads the large catalogue that `--products` announces.
     pub fn needs_products(self) -> bool {
-        matches!(self, Self::Front | Self::Page | Self::Search)
+        matches!(
+            self,
+            Self::Front | Self::Page | Self::Search | Self::Category
+        )
     }
 
     /// Whether the scenario's shoppers are signed in to accounts (made once, shared by
@@ -114,6 +132,8 @@ impl Scenario {
 pub struct Context {
     pub shoppers: Arc<Vec<Shopper>>,
     pub products: usize,
+    /// A picture's name, for `GET /media/{name}`.
+    pub media: String,
 }
 
 /// One request of a scenario, and what a right answer looks like.
@@ -181,7 +201,7 @@ fn plan(scenario: Scenario, context: &Context, k: usize) -> Plan {
     match scenario {
         Scenario::Static => Plan::get("/static/css/trolley.css".to_owned()),
         Scenario::Anonymous | Scenario::Purchase => Plan::get("/".to_owned()),
-        Scenario::Catalogue | Scenario::Basket | Scenario::SignedIn => {
+        Scenario::Catalogue | Scenario::Basket | Scenario::SignedIn | Scenario::Uploading => {
             let path = if scenario == Scenario::Basket {
                 "/basket"
             } else {
@@ -206,6 +226,14 @@ fn plan(scenario: Scenario, context: &Context, k: usize) -> Plan {
                 ..Plan::get("/basket/items".to_owned())
             }
         }
+        Scenario::Media => Plan::get(format!("/media/{}", context.media)),
+        Scenario::Category => Plan {
+            listing: Some(String::new()),
+            ..Plan::get(format!(
+                "/categories/bench?page={}",
+                k % (products / PAGE_SIZE).max(1) + 1
+            ))
+        },
         Scenario::Front => Plan {
             listing: Some(String::new()),
             ..Plan::get("/".to_owned())
