@@ -42,6 +42,17 @@ impl MediaCache {
         self.kept.lock().ok()?.by_name.get(name).cloned()
     }
 
+    /// Drops a picture (it was removed).
+    pub fn forget(&self, name: &str) {
+        let Ok(mut kept) = self.kept.lock() else {
+            return;
+        };
+        if let Some(gone) = kept.by_name.remove(name) {
+            kept.bytes -= gone.bytes.len();
+            kept.order.retain(|kept_name| kept_name != name);
+        }
+    }
+
     /// Keeps a picture, unless it alone is larger than the cache.
     pub fn put(&self, name: &str, media: Arc<CachedMedia>) {
         let size = media.bytes.len();

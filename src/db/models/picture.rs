@@ -120,25 +120,31 @@ pub fn add(
     })
 }
 
-/// Removes a picture of the product. False when it has no such picture.
+/// Removes a picture of the product, its bytes with it; returns the names its variants
+/// had, or `None` when the product has no such picture.
 pub fn remove(
     conn: &mut DbConnection,
     product_id: i64,
     image_id: i64,
     by: ChangedBy<'_>,
-) -> QueryResult<bool> {
+) -> QueryResult<Option<Vec<String>>> {
     write_transaction(conn, |conn| {
+        let names: Vec<String> = media::table
+            .filter(media::image_id.eq(image_id))
+            .select(media::name)
+            .load(conn)?;
         let removed = diesel::delete(
             product_images::table
                 .filter(product_images::id.eq(image_id))
                 .filter(product_images::product_id.eq(product_id)),
         )
         .execute(conn)?;
-        if removed == 1 {
-            refresh_gallery(conn, product_id)?;
-            product_admin::record(conn, product_id, by.admin, "removed a picture", by.now)?;
+        if removed == 0 {
+            return Ok(None);
         }
-        Ok(removed == 1)
+        refresh_gallery(conn, product_id)?;
+        product_admin::record(conn, product_id, by.admin, "removed a picture", by.now)?;
+        Ok(Some(names))
     })
 }
 

@@ -126,12 +126,16 @@ async fn change(
             };
             match change {
                 Change::Delete => picture::remove(conn, product_id, image_id, by),
-                Change::First => picture::make_first(conn, product_id, image_id, by),
+                Change::First => {
+                    Ok(picture::make_first(conn, product_id, image_id, by)?.then(Vec::new))
+                }
             }
         })
         .await?;
-    if !done {
-        return Err(AppError::NotFound);
+    // This instance stops serving a removed picture at once; another serves it from its
+    // memory until it is pushed out (its name is never given again).
+    for name in done.ok_or(AppError::NotFound)? {
+        state.media_cache.forget(&name);
     }
     state.catalogue_copy.invalidate();
     let message = match change {

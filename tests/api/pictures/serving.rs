@@ -158,12 +158,15 @@ async fn removing_a_picture_removes_its_bytes_and_a_product_with_none_shows_the_
         })
         .collect();
 
+    let (name, _) = newest_variants(&app, TEAPOT).remove(0);
+    let served = app.browser().get(&format!("/media/{name}")).await;
     let removed = admin
         .submit(
             &format!("/admin/products/{TEAPOT}/images/{}/delete", ids[0]),
             &[],
         )
         .await;
+    let after = app.browser().get(&format!("/media/{name}")).await;
     let missing = admin
         .submit(
             &format!("/admin/products/{TEAPOT}/images/{}/delete", ids[0]),
@@ -174,6 +177,10 @@ async fn removing_a_picture_removes_its_bytes_and_a_product_with_none_shows_the_
 
     assert_redirect_to(&removed, &format!("/admin/products/{TEAPOT}#pictures"));
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        (served.status, after.status),
+        (StatusCode::OK, StatusCode::NOT_FOUND)
+    );
     assert_eq!(pictures_of(&app, TEAPOT), (0, 0));
     assert!(
         page.body.contains("/static/img/products/placeholder.svg"),
