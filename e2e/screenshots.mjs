@@ -1,5 +1,6 @@
 // Refreshes the README's screenshots: every page the walk (lib/pages.mjs) does not mark
-// `screenshot: false`, at desktop (1280×900) and phone (390×844) sizes, full page, into
+// `screenshot: false`, at desktop (1280×900) and phone (390×844) sizes, full page, and the
+// parts of pages it names on their own (the admin's pictures section), into
 // docs/screenshots/ (or TROLLEY_SCREENSHOTS_DIR). Run on purpose through
 // scripts/screenshots; the browser tests write nothing.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -7,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DESKTOP, PHONE, closeQuietly, launchBrowser } from './lib/browser.mjs';
 import { startSmtpSink } from './lib/mail.mjs';
-import { prepareOrders, walk } from './lib/pages.mjs';
+import { prepareCatalogue, prepareOrders, walk } from './lib/pages.mjs';
 import { REPO, startServer } from './lib/server.mjs';
 
 const SCREENSHOTS = process.env.TROLLEY_SCREENSHOTS_DIR || path.join(REPO, 'docs', 'screenshots');
@@ -18,6 +19,7 @@ const mail = await startSmtpSink();
 const server = await startServer({ smtpUrl: mail.url });
 const browser = await launchBrowser();
 try {
+  await prepareCatalogue(browser, server.url);
   await prepareOrders(browser, server.url);
   mkdirSync(SCREENSHOTS, { recursive: true });
   await photographEmail(browser, mail);
@@ -25,7 +27,7 @@ try {
     ['desktop', DESKTOP],
     ['phone', PHONE],
   ]) {
-    await walk(browser, server.url, viewport, async (name, page, { screenshot = true } = {}) => {
+    await walk(browser, server.url, viewport, async (name, page, { screenshot = true, parts = {} } = {}) => {
       if (!screenshot) return;
       await page.waitForLoadState('load');
       await page.evaluate(() => document.activeElement?.blur());
@@ -34,6 +36,7 @@ try {
       await page.waitForFunction(() => [...document.images].every((img) => img.complete), null, { timeout: 10_000 });
       // admin-order is visited twice: the shot of order 1 (visited last) is the one kept.
       await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${label}.png`), fullPage: true, animations: 'disabled', caret: 'hide' });
+      for (const [part, selector] of Object.entries(parts)) await photographPart(page, selector, path.join(SCREENSHOTS, `${part}-${label}.png`));
     });
   }
   console.log(`screenshots written to ${SCREENSHOTS}`);
@@ -41,6 +44,18 @@ try {
   await closeQuietly(browser);
   await server.stop();
   await mail.stop();
+}
+
+/** One part of the page, with a margin of the page round it. */
+async function photographPart(page, selector, file) {
+  const margin = 16;
+  const box = await page.locator(selector).evaluate((el, m) => {
+    const r = el.getBoundingClientRect();
+    const x = Math.max(0, r.left + scrollX - m);
+    const y = Math.max(0, r.top + scrollY - m);
+    return { x, y, width: Math.min(r.right + scrollX + m, document.documentElement.scrollWidth) - x, height: r.bottom + scrollY + m - y };
+  }, margin);
+  await page.screenshot({ path: file, fullPage: true, clip: box, animations: 'disabled', caret: 'hide' });
 }
 
 /** The first order's confirmation email, its HTML body as a mail client shows it. */

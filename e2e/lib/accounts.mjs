@@ -50,22 +50,39 @@ export async function assertSignedOut(page) {
   assert.equal(await header.getByRole('button', { name: 'Sign out' }).count(), 0);
 }
 
-/** From any shop page: the header's "Sign in" link, on to the login form. */
-export async function openLogin(page, url) {
-  if (!page.url().startsWith(url)) await page.goto(`${url}/`);
-  await Promise.all([
-    page.waitForURL(`${url}/account/login`),
-    siteHeader(page).getByRole('link', { name: 'Sign in', exact: true }).click(),
-  ]);
+/**
+ * Where signing in from the page `page` is on comes back to: that page (its path and
+ * query), except from the front page and the account's own pages, which go to /account.
+ */
+export function signInReturnsTo(page) {
+  const from = new URL(page.url());
+  const here = from.pathname + from.search;
+  return here === '/' || from.pathname.startsWith('/account') ? '/account' : here;
 }
 
-/** From any shop page: "Sign in", then "Create an account". */
+/**
+ * From any shop page: the header's "Sign in" link, on to the login form. The link carries
+ * the page it was on (`?next=`) so that signing in comes back to it; returns that path.
+ */
+export async function openLogin(page, url) {
+  if (!page.url().startsWith(url)) await page.goto(`${url}/`);
+  const back = signInReturnsTo(page);
+  const next = back === '/account' ? null : back;
+  await Promise.all([
+    page.waitForURL((to) => to.origin === url && to.pathname === '/account/login' && to.searchParams.get('next') === next),
+    siteHeader(page).getByRole('link', { name: 'Sign in', exact: true }).click(),
+  ]);
+  return back;
+}
+
+/** From any shop page: "Sign in", then "Create an account" (which keeps `next`); returns where it comes back to. */
 export async function openSignup(page, url) {
-  await openLogin(page, url);
+  const back = await openLogin(page, url);
   await Promise.all([
     page.waitForURL(/\/account\/signup(\?|$)/),
     page.getByRole('link', { name: 'Create an account' }).click(),
   ]);
+  return back;
 }
 
 /** Fills the sign-up form (on /account/signup) and sends it; returns the POST's status. */
@@ -83,19 +100,25 @@ export async function fillLogin(page, url, { email, password }) {
   return submit(page, url, '/account/login', page.getByRole('main').getByRole('button', { name: 'Sign in' }));
 }
 
-/** Signs up from any shop page; ends on /account. Returns the message shown there. */
+/**
+ * Signs up from any shop page; ends back on that page (/account from the front page).
+ * Returns the message shown there.
+ */
 export async function signUp(page, url, account = ADA) {
-  await openSignup(page, url);
+  const back = await openSignup(page, url);
   assert.equal(await fillSignup(page, url, account), 303);
-  assert.equal(page.url(), `${url}/account`);
+  assert.equal(page.url(), `${url}${back}`);
   return flashText(page);
 }
 
-/** Signs in from any shop page; ends on /account. Returns the message shown there. */
+/**
+ * Signs in from any shop page; ends back on that page (/account from the front page).
+ * Returns the message shown there.
+ */
 export async function signIn(page, url, account = ADA) {
-  await openLogin(page, url);
+  const back = await openLogin(page, url);
   assert.equal(await fillLogin(page, url, account), 303);
-  assert.equal(page.url(), `${url}/account`);
+  assert.equal(page.url(), `${url}${back}`);
   return flashText(page);
 }
 

@@ -1,10 +1,27 @@
-// The shop with a few orders in different states, and a walk through every page a shopper
-// and then an admin sees: shared by the page checks (tests/pages.test.mjs) and the README's
-// screenshots (screenshots.mjs, run by scripts/screenshots).
+// The shop with categories, a product with a gallery and a few orders in different states,
+// and a walk through every page a shopper and then an admin sees: shared by the page checks
+// (tests/pages.test.mjs) and the README's screenshots (screenshots.mjs, run by
+// scripts/screenshots).
 import assert from 'node:assert/strict';
 import { ADA, fillLogin, signUp, signOut } from './accounts.mjs';
 import { closeQuietly, newContext } from './browser.mjs';
+import { makeCategory, putInCategories } from './categories.mjs';
+import { addPicture, jpegUpload } from './pictures.mjs';
 import { SHOPPER, addFromCatalogue, adminLogin, fillCheckout, placeOrder } from './shop.mjs';
+
+// The demo catalogue's products in three categories (the teapot in two).
+const CATEGORIES = [
+  ['Garden', 'Tools and pots for the garden and the windowsill.', [6, 8]],
+  ['Home', 'Warm, useful things for every room.', [2, 4, 7, 11, 12]],
+  ['Kitchen', 'Cookware, tableware and linen for the kitchen and the table.', [1, 2, 3, 5, 9, 10, 13, 14]],
+];
+
+// Three pictures more for the teapot (product 2, the walk's product page): a gallery of four.
+const TEAPOT_PICTURES = [
+  ['lid.jpg', 'disc', 'The teapot’s lid, seen from above'],
+  ['pair.jpg', 'pair', 'The teapot’s two matching cups, side by side'],
+  ['spout.jpg', 'spout', 'The spout, close up'],
+];
 
 // Ada and Grace check out signed in to accounts of their own; the others as guests.
 const GRACE = { name: 'Grace Hopper', email: 'grace@example.com', password: 'cobol compiler 1959' };
@@ -14,6 +31,27 @@ const CUSTOMERS = [
   { items: [[4, 1], [5, 1], [6, 1]], details: { name: 'Alan Turing', email: 'alan@example.org', address: '9 Bletchley Lane\nMilton Keynes\nMK3 6EB' } },
   { items: [[7, 1]], details: { name: 'Katherine Johnson', email: 'kj@example.net', address: '24 Langley Road\nHampton' } },
 ];
+
+/** Makes the categories above, puts the products in them and gives the teapot a gallery. */
+export async function prepareCatalogue(browser, url) {
+  const context = await newContext(browser);
+  try {
+    const page = await context.newPage();
+    await adminLogin(page, url);
+    for (const [name, description] of CATEGORIES) assert.equal((await makeCategory(page, url, name, description)).status, 303);
+    const byProduct = new Map();
+    for (const [name, , products] of CATEGORIES) {
+      for (const id of products) byProduct.set(id, [...(byProduct.get(id) ?? []), name]);
+    }
+    for (const [id, names] of byProduct) await putInCategories(page, url, id, names);
+    await page.goto(`${url}/admin/products/2`);
+    for (const [file, shape, alt] of TEAPOT_PICTURES) {
+      assert.equal(await addPicture(page, url, 2, await jpegUpload(page, file, 1280, 960, '#467c8c', shape), alt), 303);
+    }
+  } finally {
+    await closeQuietly(context);
+  }
+}
 
 /**
  * Places the orders above, then ships order 2 and cancels order 3. The account holders
@@ -52,14 +90,17 @@ export async function prepareOrders(browser, url) {
 
 /**
  * Walks the pages the way a shopper and then an admin would, calling
- * visit(name, page, { screenshot }) on each: catalogue, product, basket (2 items),
- * checkout, receipt, a stock refusal (409), not found, the account pages (login, sign-up,
- * the basket after a sign-in merged the guest's, the account with its order, its sessions,
- * password and deletion forms, the reset form), admin login, admin orders, the cancel
- * confirmation, admin order, the outbox, products, a product, live baskets, customers, a
- * customer, the admin's sessions. `screenshot: false` marks the pages the README does
- * not show. The account steps leave Ada's basket as they found it, so that the walk can be
- * repeated on the same shop (scripts/screenshots walks it twice).
+ * visit(name, page, { screenshot, parts }) on each: catalogue, product (the teapot's
+ * gallery), a category, basket (2 items), checkout, receipt, a stock refusal (409), not
+ * found, the account pages (login, sign-up, the basket after a sign-in merged the
+ * guest's, the account with its order, its sessions, password and deletion forms, the
+ * reset form), admin login, admin orders, the cancel confirmation, admin order, the
+ * outbox, products, a product (`parts` names its pictures section), categories, a
+ * category, live baskets, customers, a customer, the admin's sessions. `screenshot:
+ * false` marks the pages the README does not show; `parts` maps a screenshot's name to
+ * a part of the page photographed on its own. The account steps leave Ada's basket as
+ * they found it, so that the walk can be repeated on the same shop (scripts/screenshots
+ * walks it twice). Expects prepareCatalogue() to have run.
  */
 export async function walk(browser, url, viewport, visit) {
   const shopper = await newContext(browser, { viewport });
@@ -70,6 +111,8 @@ export async function walk(browser, url, viewport, visit) {
     await visit('catalogue', page);
     await page.goto(`${url}/products/2`);
     await visit('product', page);
+    await page.goto(`${url}/categories/kitchen`);
+    await visit('category', page);
     await addFromCatalogue(page, url, 2, 1);
     await addFromCatalogue(page, url, 8, 2);
     await visit('basket', page);
@@ -112,7 +155,11 @@ export async function walk(browser, url, viewport, visit) {
     await adminPage.goto(`${url}/admin/products`);
     await visit('admin-products', adminPage);
     await adminPage.goto(`${url}/admin/products/2`);
-    await visit('admin-product', adminPage);
+    await visit('admin-product', adminPage, { parts: { 'admin-product-pictures': '#pictures' } });
+    await adminPage.goto(`${url}/admin/categories`);
+    await visit('admin-categories', adminPage);
+    await Promise.all([adminPage.waitForURL(/\/admin\/categories\/\d+$/), adminPage.getByRole('link', { name: 'Kitchen', exact: true }).click()]);
+    await visit('admin-category', adminPage, { screenshot: false });
     await adminPage.goto(`${url}/admin/baskets`);
     await visit('admin-baskets', adminPage);
     await adminPage.goto(`${url}/admin/customers`);

@@ -1,34 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { newContext } from '../lib/browser.mjs';
+import { focused, tabTo } from '../lib/focus.mjs';
 import { TEST_TIMEOUT, withShop } from '../lib/harness.mjs';
 import { SHOPPER, basketLines, pence } from '../lib/shop.mjs';
-
-/** What has focus, and whether a focus ring is drawn around it. */
-function focused(page) {
-  return page.evaluate(() => {
-    const el = document.activeElement;
-    const style = getComputedStyle(el);
-    return {
-      tag: el.tagName.toLowerCase(),
-      id: el.id,
-      href: el.getAttribute('href'),
-      text: (el.innerText || el.value || '').trim().replace(/\s+/g, ' '),
-      ring: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2,
-    };
-  });
-}
-
-/** Press Tab until the focused element satisfies want(focus); every stop must show a focus ring. */
-async function tabTo(page, want, what, maxTabs = 80) {
-  for (let i = 0; i < maxTabs; i += 1) {
-    await page.keyboard.press('Tab');
-    const f = await focused(page);
-    if (f.tag !== 'body') assert.ok(f.ring, `no visible focus ring on ${JSON.stringify(f)}`);
-    if (want(f)) return f;
-  }
-  throw new Error(`Tab never reached ${what}`);
-}
 
 test(
   'a purchase from the catalogue to the receipt with the keyboard alone',

@@ -30,8 +30,9 @@ test(
     await addFromCatalogue(laptop, url, 1, 2);
     await addFromCatalogue(laptop, url, 2, 1);
 
-    // Sign-up with mistakes first (422): the summary has focus and the email is kept.
-    await openSignup(laptop, url);
+    // Sign-up from the basket, with mistakes first (422): the summary has focus and the
+    // email is kept.
+    assert.equal(await openSignup(laptop, url), '/basket');
     assert.equal(await fillSignup(laptop, url, { email: 'ada at example', name: ADA.name, password: 'short' }), 422);
     assert.equal(await focusedId(laptop), 'error-summary');
     assert.equal(await laptop.locator('#error-summary li').count(), 2);
@@ -40,13 +41,14 @@ test(
     assert.equal(await laptop.getByLabel('Password', { exact: true }).inputValue(), '');
     assert.equal(await fillSignup(laptop, url, ADA), 303);
 
-    // On /account: the page says what was merged; no orders yet.
-    assert.equal(laptop.url(), `${url}/account`);
+    // Back on the basket it came from: the page says what was merged. No orders yet.
+    assert.equal(laptop.url(), `${url}/basket`);
     const welcome = await flashText(laptop);
     assert.match(welcome, /^Welcome to Trolley/);
     assert.match(welcome, /What you added before signing in is in your basket now: /);
     assert.match(welcome, /2 × Enamel Camping Mug/);
     assert.match(welcome, /1 × Stoneware Teapot/);
+    await laptop.goto(`${url}/account`);
     await laptop.getByText(/^No orders yet\./).waitFor();
     await assertSignedIn(laptop, ADA.name);
     assert.equal(await headerCount(laptop), 3);
@@ -128,14 +130,19 @@ test(
     // A guest on another device puts 4 in a basket of its own, then signs in.
     const phone = await (await newContext(browser)).newPage();
     await addFromProductPage(phone, url, 6, 4);
+    // Signing in from the product page comes back to it, the message linking the basket.
+    await phone.goto(`${url}/products/6`);
     const message = await signIn(phone, url);
+    assert.equal(phone.url(), `${url}/products/6`);
     assert.match(message, /What you added before signing in is in your basket now: 4 × Copper Watering Can\./);
     assert.match(
       message,
       /Copper Watering Can: together that came to 7, but we have only 5 in stock, so your basket has 5\./,
     );
-    await phone.locator('main > .flash').getByRole('link', { name: 'View your basket' }).click();
-    await phone.waitForURL(`${url}/basket`);
+    await Promise.all([
+      phone.waitForURL(`${url}/basket`),
+      phone.locator('main > .flash').getByRole('link', { name: 'View your basket' }).click(),
+    ]);
     assert.deepEqual(await basketLines(phone), [{ name: 'Copper Watering Can', quantity: 5 }]);
     await laptop.goto(`${url}/basket`);
     assert.deepEqual(await basketLines(laptop), [{ name: 'Copper Watering Can', quantity: 5 }]);
