@@ -49,9 +49,10 @@ fn scaled_height(original_width: u32, original_height: u32, width: u32) -> u32 {
     u32::try_from(height).unwrap_or(u32::MAX).max(1)
 }
 
-fn encode_one(image: &DynamicImage, transparent: bool) -> Result<Encoded, PictureError> {
+/// Encodes one variant: PNG when `as_png` (a picture with transparency), else JPEG.
+pub(super) fn encode_one(image: &DynamicImage, as_png: bool) -> Result<Encoded, PictureError> {
     let mut bytes = Vec::new();
-    let (content_type, extension) = if transparent {
+    let (content_type, extension) = if as_png {
         image
             .to_rgba8()
             .write_to(&mut Cursor::new(&mut bytes), ImageFormat::Png)
@@ -64,8 +65,8 @@ fn encode_one(image: &DynamicImage, transparent: bool) -> Result<Encoded, Pictur
             .map_err(|error| PictureError::Encode(error.to_string()))?;
         ("image/jpeg", "jpg")
     };
-    let digest = hex::encode(&Sha256::digest(&bytes)[..10]);
-    let unique = hex::encode(rand::random::<[u8; 4]>());
+    let digest = hex::encode(&Sha256::digest(&bytes)[..6]);
+    let unique = hex::encode(rand::random::<[u8; 2]>());
     Ok(Encoded {
         name: format!("{digest}{unique}-{}.{extension}", image.width()),
         width: image.width(),

@@ -15,7 +15,7 @@ use tokio::sync::Semaphore;
 use crate::idle_worker::{IdleWorker, WorkerGone};
 
 pub use decode::{decode, MAX_PIXELS, MAX_UPLOAD_BYTES};
-pub use demo::{demo_alt, demo_picture, demo_variants};
+pub use demo::{demo_alt, demo_variants};
 pub use encode::{encode, Encoded};
 
 /// Why an upload is not kept.

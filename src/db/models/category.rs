@@ -2,8 +2,8 @@
 
 use diesel::prelude::*;
 
-use crate::db::schema::{categories, product_categories, products};
-use crate::db::{is_unique_violation, on_backend, write_transaction, DbConnection, QueryResult};
+use crate::db::schema::{categories, product_categories};
+use crate::db::{is_unique_violation, on_backend, DbConnection, QueryResult};
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, serde::Serialize)]
 #[diesel(table_name = categories)]
@@ -110,32 +110,39 @@ pub fn delete(conn: &mut DbConnection, id: i64) -> QueryResult<bool> {
     Ok(deleted == 1)
 }
 
-/// Puts a product in exactly these categories (unknown ids are left out), in one
-/// transaction; the product is updated with them, so that its revision rises and every
-/// instance's copy of the catalogue reads it again.
-pub fn set_for_product(conn: &mut DbConnection, product_id: i64, ids: &[i64]) -> QueryResult<()> {
-    write_transaction(conn, |conn| {
-        diesel::delete(
-            product_categories::table.filter(product_categories::product_id.eq(product_id)),
-        )
+/// Puts a product in exactly these categories (unknown ids are left out), inside the
+/// caller's transaction; returns the names of the categories it is in now when they
+/// changed, `None` when they did not. The caller updates the product in the same
+/// transaction, so that its revision rises and every instance's copy of the catalogue
+/// reads it again.
+pub fn replace_for_product(
+    conn: &mut DbConnection,
+    product_id: i64,
+    ids: &[i64],
+) -> QueryResult<Option<Vec<String>>> {
+    let mut before = of_product(conn, product_id)?;
+    let mut known: Vec<(i64, String)> = categories::table
+        .filter(categories::id.eq_any(ids))
+        .select((categories::id, categories::name))
+        .order(categories::name)
+        .load(conn)?;
+    let mut after: Vec<i64> = known.iter().map(|(id, _)| *id).collect();
+    before.sort_unstable();
+    after.sort_unstable();
+    if before == after {
+        return Ok(None);
+    }
+    diesel::delete(product_categories::table.filter(product_categories::product_id.eq(product_id)))
         .execute(conn)?;
-        let known: Vec<i64> = categories::table
-            .filter(categories::id.eq_any(ids))
-            .select(categories::id)
-            .load(conn)?;
-        for category in known {
-            diesel::insert_into(product_categories::table)
-                .values((
-                    product_categories::product_id.eq(product_id),
-                    product_categories::category_id.eq(category),
-                ))
-                .execute(conn)?;
-        }
-        diesel::update(products::table.find(product_id))
-            .set(products::version.eq(products::version))
+    for id in &after {
+        diesel::insert_into(product_categories::table)
+            .values((
+                product_categories::product_id.eq(product_id),
+                product_categories::category_id.eq(id),
+            ))
             .execute(conn)?;
-        Ok(())
-    })
+    }
+    Ok(Some(known.drain(..).map(|(_, name)| name).collect()))
 }
 
 /// The slug a name makes: lower-case letters and digits, words joined by `-`.

@@ -6,6 +6,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Integer};
 
+use super::category;
 use super::product::Product;
 use crate::db::schema::{product_history, products};
 use crate::db::sql;
@@ -79,14 +80,22 @@ fn new_slug(name: &str) -> String {
     )
 }
 
-/// Creates a product; returns its id.
+/// Who makes a change to a product, when, and the categories its form ticked.
+#[derive(Debug, Clone, Copy)]
+pub struct Edit<'a> {
+    pub admin: &'a str,
+    pub now: NaiveDateTime,
+    pub categories: &'a [i64],
+}
+
+/// Creates a product in the categories ticked; returns its id.
 pub fn create(
     conn: &mut DbConnection,
     draft: &ProductDraft,
     stock: StockLevel,
-    admin: &str,
-    now: NaiveDateTime,
+    edit: Edit<'_>,
 ) -> QueryResult<i64> {
+    let Edit { admin, now, .. } = edit;
     write_transaction(conn, |conn| {
         let insert = diesel::insert_into(products::table)
             .values((
@@ -108,8 +117,18 @@ pub fn create(
             state_word(draft.active)
         );
         record(conn, id, admin, &change, now)?;
+        if let Some(names) = category::replace_for_product(conn, id, edit.categories)? {
+            record(conn, id, admin, &categories_change(&names), now)?;
+        }
         Ok(id)
     })
+}
+
+fn categories_change(names: &[String]) -> String {
+    match names {
+        [] => "in no category now".to_owned(),
+        names => format!("in {} now", names.join(", ")),
+    }
 }
 
 /// What saving an edit form came to.
@@ -140,21 +159,25 @@ fn describe_edit(before: &Product, draft: &ProductDraft) -> String {
         changes.push(format!("now {}", state_word(draft.active)));
     }
     if changes.is_empty() {
-        "Saved with no change".to_owned()
+        NO_CHANGE.to_owned()
     } else {
         changes.join("; ")
     }
 }
 
-/// Saves an edit made on the form of `version`, only if the product is still at it.
+/// What the history says of a save that changed nothing.
+const NO_CHANGE: &str = "Saved with no change";
+
+/// Saves an edit made on the form of `version`, only if the product is still at it: its
+/// fields and its categories, in one transaction.
 pub fn save(
     conn: &mut DbConnection,
     id: i64,
     version: i64,
     draft: &ProductDraft,
-    admin: &str,
-    now: NaiveDateTime,
+    edit: Edit<'_>,
 ) -> QueryResult<Saved> {
+    let Edit { admin, now, .. } = edit;
     write_transaction(conn, |conn| {
         let Some(before) = super::product::find(conn, id)? else {
             return Ok(Saved::NotFound);
@@ -175,7 +198,13 @@ pub fn save(
         if updated == 0 {
             return Ok(Saved::Stale);
         }
-        record(conn, id, admin, &describe_edit(&before, draft), now)?;
+        let moved = category::replace_for_product(conn, id, edit.categories)?;
+        let change = match (describe_edit(&before, draft), moved) {
+            (fields, None) => fields,
+            (fields, Some(names)) if fields == NO_CHANGE => categories_change(&names),
+            (fields, Some(names)) => format!("{fields}; {}", categories_change(&names)),
+        };
+        record(conn, id, admin, &change, now)?;
         Ok(Saved::Saved)
     })
 }

@@ -10,8 +10,7 @@ use serde::Deserialize;
 
 use super::params::parse_id;
 use super::products::{load, render_form, stored_values, FormPage};
-use crate::db::models::category;
-use crate::db::models::product_admin::{self, Saved, StockOutcome};
+use crate::db::models::product_admin::{self, Edit, Saved, StockOutcome};
 use crate::domain::{FieldErrors, ProductDraft, StockChange, MAX_STOCK};
 use crate::session::AdminIdentity;
 use crate::web::{AppError, AppState, Flash, Form};
@@ -105,10 +104,12 @@ pub async fn create(
     let id = state
         .db
         .query(move |conn| {
-            let now = Utc::now().naive_utc();
-            let id = product_admin::create(conn, &draft, stock, &username, now)?;
-            category::set_for_product(conn, id, &categories)?;
-            Ok(id)
+            let edit = Edit {
+                admin: &username,
+                now: Utc::now().naive_utc(),
+                categories: &categories,
+            };
+            product_admin::create(conn, &draft, stock, edit)
         })
         .await?;
     state.catalogue_copy.invalidate();
@@ -151,12 +152,12 @@ pub async fn save(
     let saved = state
         .db
         .query(move |conn| {
-            let now = Utc::now().naive_utc();
-            let saved = product_admin::save(conn, id, version, &draft, &username, now)?;
-            if saved == Saved::Saved {
-                category::set_for_product(conn, id, &categories)?;
-            }
-            Ok(saved)
+            let edit = Edit {
+                admin: &username,
+                now: Utc::now().naive_utc(),
+                categories: &categories,
+            };
+            product_admin::save(conn, id, version, &draft, edit)
         })
         .await?;
     match saved {
