@@ -4,7 +4,7 @@
 use crate::db::models::picture::{self, ChangedBy, NewVariant};
 use crate::db::models::product::{self, NewProduct};
 use crate::db::{with_startup_lock, Db, DbConnection};
-use crate::pictures::{demo_alt, demo_variants};
+use crate::pictures::{demo_alt, demo_variants, Encoded};
 
 /// (slug, name, description, price in pence, stock)
 const DEMO: &[(&str, &str, &str, i64, i32)] = &[
@@ -143,16 +143,8 @@ fn add_demo_pictures(conn: &mut DbConnection) -> anyhow::Result<()> {
         if found.pictures.is_some() || picture::count(conn, found.id)? > 0 {
             continue;
         }
-        let variants: Vec<NewVariant<'_>> = demo_variants(index)
-            .iter()
-            .map(|variant| NewVariant {
-                name: &variant.name,
-                width: variant.width,
-                height: variant.height,
-                content_type: variant.content_type,
-                bytes: &variant.bytes,
-            })
-            .collect();
+        let variants: Vec<NewVariant<'_>> =
+            demo_variants(index).iter().map(Encoded::to_keep).collect();
         let by = ChangedBy {
             admin: "demo catalogue",
             now: chrono::Utc::now().naive_utc(),

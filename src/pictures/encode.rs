@@ -9,6 +9,7 @@ use image::{DynamicImage, ImageFormat};
 use sha2::{Digest, Sha256};
 
 use super::PictureError;
+use crate::db::models::picture::NewVariant;
 use crate::domain::variant_widths;
 
 /// JPEG quality: photographs look as uploaded at a fraction of the size.
@@ -24,6 +25,19 @@ pub struct Encoded {
     pub height: u32,
     pub content_type: &'static str,
     pub bytes: Vec<u8>,
+}
+
+impl Encoded {
+    /// The variant as the database keeps it.
+    pub fn to_keep(&self) -> NewVariant<'_> {
+        NewVariant {
+            name: &self.name,
+            width: self.width,
+            height: self.height,
+            content_type: self.content_type,
+            bytes: &self.bytes,
+        }
+    }
 }
 
 /// Encodes `image` at each width of [`variant_widths`], narrowest first.

@@ -6,7 +6,7 @@ use chrono::Utc;
 
 use super::params::parse_id;
 use crate::db::models::picture::{self, Added, ChangedBy, NewVariant, MAX_PICTURES};
-use crate::pictures::{PictureError, MAX_UPLOAD_BYTES};
+use crate::pictures::{Encoded, PictureError, MAX_UPLOAD_BYTES};
 use crate::session::AdminIdentity;
 use crate::web::{read_upload, AppError, AppState, Flash, Form, NoFields};
 
@@ -74,16 +74,7 @@ pub async fn upload(
     let added = state
         .db
         .query(move |conn| {
-            let new: Vec<NewVariant<'_>> = variants
-                .iter()
-                .map(|variant| NewVariant {
-                    name: &variant.name,
-                    width: variant.width,
-                    height: variant.height,
-                    content_type: variant.content_type,
-                    bytes: &variant.bytes,
-                })
-                .collect();
+            let new: Vec<NewVariant<'_>> = variants.iter().map(Encoded::to_keep).collect();
             let by = ChangedBy {
                 admin: &username,
                 now: Utc::now().naive_utc(),
