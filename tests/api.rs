@@ -19,6 +19,8 @@ mod api {
     mod catalogue_pages;
     mod categories;
     mod checkout;
+    mod checkout_return;
+    mod checkout_trust;
     mod csrf_binding;
     mod emails;
     mod experience;

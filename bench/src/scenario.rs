@@ -279,7 +279,7 @@ async fn purchase(
     }
     let Ok((token, version)) = token else { return };
     let body = format!(
-        "csrf_token={}&name=Ada+Lovelace&email=ada%40example.com&address=1+High+Street\
+        "csrf_token={}&name=Ada+Lovelace&email=ada%40example.com&address=1+High+Street+LS1+1AA\
          &order_token={token}&basket_version={version}",
         shopper.csrf
     );

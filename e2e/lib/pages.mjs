@@ -27,9 +27,9 @@ const TEAPOT_PICTURES = [
 const GRACE = { name: 'Grace Hopper', email: 'grace@example.com', password: 'cobol compiler 1959' };
 const CUSTOMERS = [
   { items: [[1, 2], [2, 1]], details: SHOPPER, account: ADA },
-  { items: [[3, 2]], details: { ...GRACE, address: '1 Cobol Court\nArlington\nVA 22201' }, account: GRACE },
+  { items: [[3, 2]], details: { ...GRACE, address: '1 Cobol Court\nLondon\nEC1A 1BB' }, account: GRACE },
   { items: [[4, 1], [5, 1], [6, 1]], details: { name: 'Alan Turing', email: 'alan@example.org', address: '9 Bletchley Lane\nMilton Keynes\nMK3 6EB' } },
-  { items: [[7, 1]], details: { name: 'Katherine Johnson', email: 'kj@example.net', address: '24 Langley Road\nHampton' } },
+  { items: [[7, 1]], details: { name: 'Katherine Johnson', email: 'kj@example.net', address: '24 Langley Road\nHampton\nTW12 1AA' } },
 ];
 
 /** Makes the categories above, puts the products in them and gives the teapot a gallery. */

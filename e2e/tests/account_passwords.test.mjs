@@ -164,7 +164,7 @@ test(
     const page = await (await newContext(browser)).newPage();
     await signUp(page, url);
     await addFromCatalogue(page, url, 5, 1);
-    const receipt = await checkout(page, url, { name: ADA.name, email: ADA.email, address: '12 Analytical Row\nLondon' });
+    const receipt = await checkout(page, url, { name: ADA.name, email: ADA.email, address: '12 Analytical Row\nLondon\nNW1 1AA' });
 
     await page.goto(`${url}/account`);
     await Promise.all([page.waitForURL(`${url}/account/delete`), page.getByRole('link', { name: 'Delete your account' }).click()]);

@@ -157,7 +157,7 @@ test(
     await signUp(ada, url);
     await addFromCatalogue(ada, url, 1, 2);
     await addFromCatalogue(ada, url, 2, 1);
-    const address = '12 Analytical Row\nLondon';
+    const address = '12 Analytical Row\nLondon\nNW1 1AA';
     await checkout(ada, url, { name: ADA.name, email: ADA.email, address });
     const first = pence(await ada.locator('tfoot .total').innerText());
     // The second checkout is filled with the last order's address.

@@ -9,7 +9,7 @@ test(
   { timeout: TEST_TIMEOUT },
   withShop(async ({ url, browser }) => {
     const shopper = await (await newContext(browser)).newPage();
-    const grace = { name: 'Grace Hopper', email: 'grace@example.com', address: '1 Cobol Court\nArlington' };
+    const grace = { name: 'Grace Hopper', email: 'grace@example.com', address: '1 Cobol Court\nArlington\nEC1A 1BB' };
     await placeOrder(shopper, url, [[1, 1]], SHOPPER);
     const receipt = await placeOrder(shopper, url, [[2, 2], [3, 1]], grace);
     const number = (await shopper.locator('.order-number').textContent()).trim();

@@ -6,7 +6,10 @@ mod values;
 
 use std::time::Duration;
 
+use crate::domain::Country;
+
 pub use mail::{MailSettings, SenderTuning, SmtpUrl};
+use values::{parse_country, parse_timezone};
 pub use values::{DatabaseUrl, Password, SecretKey};
 
 #[derive(Debug, Clone)]
@@ -32,6 +35,8 @@ pub struct Settings {
     pub mail: MailSettings,
     /// `TROLLEY_TIMEZONE`: the zone times are shown in (an IANA name).
     pub timezone: chrono_tz::Tz,
+    /// `TROLLEY_COUNTRY`: the country the shop delivers in (its postcodes).
+    pub country: Country,
 }
 
 /// A bad configuration value: names the variable and says what is wrong.
@@ -119,6 +124,7 @@ impl Settings {
             catalogue_max_age: Duration::from_secs(1),
             mail,
             timezone: parse_timezone(get("TROLLEY_TIMEZONE"))?,
+            country: parse_country(get("TROLLEY_COUNTRY"))?,
         })
     }
 }
@@ -184,19 +190,6 @@ fn parse_number<T: std::str::FromStr + PartialOrd>(
         .ok_or_else(|| ConfigError::new(variable, expected))
 }
 
-/// `TROLLEY_TIMEZONE`: an IANA zone name; Europe/London when unset.
-fn parse_timezone(value: Option<String>) -> Result<chrono_tz::Tz, ConfigError> {
-    let Some(name) = value else {
-        return Ok(chrono_tz::Europe::London);
-    };
-    name.trim().parse().map_err(|_| {
-        ConfigError::new(
-            "TROLLEY_TIMEZONE",
-            "expected a time zone name such as Europe/London or UTC",
-        )
-    })
-}
-
 fn parse_bool(variable: &'static str, value: Option<String>) -> Result<Option<bool>, ConfigError> {
     let Some(value) = value else { return Ok(None) };
     match value.trim().to_ascii_lowercase().as_str() {
@@ -256,6 +249,7 @@ mod tests {
             ("TROLLEY_MAIL_FROM", "not an address"),
             ("TROLLEY_PUBLIC_URL", "shop.example"),
             ("TROLLEY_TIMEZONE", "Mars/Olympus"),
+            ("TROLLEY_COUNTRY", "Atlantis"),
         ] {
             let error = settings(&[(variable, value)]).expect_err(value);
             assert_eq!(error.variable, variable, "{value}");

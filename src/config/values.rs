@@ -6,6 +6,7 @@ use std::fmt;
 use base64::Engine;
 
 use super::ConfigError;
+use crate::domain::Country;
 
 /// Which database Trolley talks to, chosen from the scheme of `DATABASE_URL`.
 #[derive(Clone, PartialEq, Eq)]
@@ -137,4 +138,34 @@ impl fmt::Debug for Password {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Password(<redacted>)")
     }
+}
+
+/// `TROLLEY_TIMEZONE`: an IANA zone name; Europe/London when unset.
+pub(super) fn parse_timezone(value: Option<String>) -> Result<chrono_tz::Tz, ConfigError> {
+    let Some(name) = value else {
+        return Ok(chrono_tz::Europe::London);
+    };
+    name.trim().parse().map_err(|_| {
+        ConfigError::new(
+            "TROLLEY_TIMEZONE",
+            "expected a time zone name such as Europe/London or UTC",
+        )
+    })
+}
+
+/// `TROLLEY_COUNTRY`: an ISO 3166-1 code of a country whose postcodes Trolley knows; GB
+/// when unset.
+pub(super) fn parse_country(value: Option<String>) -> Result<Country, ConfigError> {
+    let Some(code) = value else {
+        return Ok(Country::default_country());
+    };
+    Country::from_code(&code).ok_or_else(|| {
+        ConfigError::new(
+            "TROLLEY_COUNTRY",
+            format!(
+                "expected the code of a country Trolley knows the postcodes of: {}",
+                Country::known_codes()
+            ),
+        )
+    })
 }

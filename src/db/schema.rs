@@ -59,6 +59,7 @@ diesel::table! {
         basket_id -> Text,
         product_id -> BigInt,
         quantity -> Integer,
+        seen_price_pence -> Nullable<BigInt>,
     }
 }
 

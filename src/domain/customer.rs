@@ -2,6 +2,8 @@
 
 use std::collections::BTreeMap;
 
+use super::Country;
+
 /// Messages per field name, shown next to the fields of a form typed again.
 pub type FieldErrors = BTreeMap<&'static str, String>;
 
@@ -87,7 +89,8 @@ pub struct CustomerAddress(String);
 impl CustomerAddress {
     pub const MAX_CHARS: usize = 500;
 
-    pub fn parse(text: &str) -> Result<Self, String> {
+    /// An address within the length, printable, holding a postcode of `country`.
+    pub fn parse(text: &str, country: Country) -> Result<Self, String> {
         let text = text.trim();
         if text.is_empty() {
             return Err("Please enter the delivery address.".into());
@@ -100,6 +103,9 @@ impl CustomerAddress {
         }
         if has_control_chars(text, true) {
             return Err("The address contains characters that cannot be printed.".into());
+        }
+        if !country.has_postcode(text) {
+            return Err(country.missing());
         }
         Ok(Self(text.replace("\r\n", "\n")))
     }
@@ -118,8 +124,14 @@ pub struct CustomerDetails {
 }
 
 impl CustomerDetails {
-    /// Parses all three fields, collecting every message rather than stopping at the first.
-    pub fn parse(name: &str, email: &str, address: &str) -> Result<Self, FieldErrors> {
+    /// Parses all three fields, collecting every message rather than stopping at the first;
+    /// the address must hold a postcode of the shop's `country`.
+    pub fn parse(
+        name: &str,
+        email: &str,
+        address: &str,
+        country: Country,
+    ) -> Result<Self, FieldErrors> {
         let mut errors = FieldErrors::new();
         let name = CustomerName::parse(name)
             .map_err(|e| errors.insert("name", e))
@@ -127,7 +139,7 @@ impl CustomerDetails {
         let email = CustomerEmail::parse(email)
             .map_err(|e| errors.insert("email", e))
             .ok();
-        let address = CustomerAddress::parse(address)
+        let address = CustomerAddress::parse(address, country)
             .map_err(|e| errors.insert("address", e))
             .ok();
         match (name, email, address) {
@@ -145,19 +157,39 @@ impl CustomerDetails {
 mod tests {
     use super::*;
 
+    fn gb() -> Country {
+        Country::default_country()
+    }
+
     #[test]
     fn accepts_ordinary_details() {
-        let details =
-            CustomerDetails::parse(" Zoë Ünal ", "zoe@example.co.uk", "1 High St\r\nLeeds")
-                .expect("valid");
+        let details = CustomerDetails::parse(
+            " Zoë Ünal ",
+            "zoe@example.co.uk",
+            "1 High St\r\nLeeds LS1 1AA",
+            gb(),
+        )
+        .expect("valid");
         assert_eq!(details.name.as_str(), "Zoë Ünal");
-        assert_eq!(details.address.as_str(), "1 High St\nLeeds");
+        assert_eq!(details.address.as_str(), "1 High St\nLeeds LS1 1AA");
     }
 
     #[test]
     fn collects_a_message_per_bad_field() {
-        let errors = CustomerDetails::parse("", "nope", "").expect_err("invalid");
+        let errors = CustomerDetails::parse("", "nope", "", gb()).expect_err("invalid");
         assert_eq!(errors.len(), 3);
+    }
+
+    #[test]
+    fn an_address_without_the_countrys_postcode_is_refused_saying_what_to_add() {
+        let error = CustomerAddress::parse("x", gb()).expect_err("no postcode");
+        assert_eq!(
+            error,
+            "Please include the postcode in the address, for example SW1A 1AA."
+        );
+        let us = Country::from_code("US").expect("known");
+        assert!(CustomerAddress::parse("1 Main St, Springfield LS1 1AA", us).is_err());
+        assert!(CustomerAddress::parse("1 Main St, Springfield 62701", us).is_ok());
     }
 
     #[test]
@@ -196,6 +228,6 @@ mod tests {
     fn rejects_overlong_and_control_characters() {
         assert!(CustomerName::parse(&"x".repeat(101)).is_err());
         assert!(CustomerName::parse("a\u{0}b").is_err());
-        assert!(CustomerAddress::parse(&"x".repeat(501)).is_err());
+        assert!(CustomerAddress::parse(&"x".repeat(501), gb()).is_err());
     }
 }

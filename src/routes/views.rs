@@ -103,18 +103,31 @@ pub struct BasketLineView {
     pub short: bool,
     /// Taken off sale since it was added: it can only be removed.
     pub unavailable: bool,
+    /// Whether it can be ordered as it is (and so counts in the total).
+    pub orderable: bool,
+    /// The price the shopper last saw, when it is not the price now.
+    pub price_changed_from: Option<Money>,
 }
 
+/// A basket as its page and checkout show it: the total and count are of the lines that
+/// can be ordered; the others are marked, each with its fix.
 #[derive(Serialize)]
 pub struct BasketView {
     pub lines: Vec<BasketLineView>,
+    /// Every item in the basket (the header's count).
     pub count: i64,
+    /// The items that can be ordered, and what they cost.
+    pub orderable_count: i64,
     pub total: Money,
+    /// How many lines cannot be ordered as they are.
+    pub problems: usize,
+    /// Whether the basket can be ordered: it has lines, and every one can be.
+    pub orderable: bool,
 }
 
 impl BasketView {
     pub fn new(lines: Vec<BasketLine>) -> Self {
-        let total = basket::total(&lines);
+        let total = basket::orderable_total(&lines);
         let lines: Vec<BasketLineView> = lines
             .into_iter()
             .map(|line| BasketLineView {
@@ -126,14 +139,27 @@ impl BasketView {
                 stock_left: line.stock.max(0),
                 short: line.active && line.stock < line.quantity,
                 unavailable: !line.active,
+                orderable: line.orderable(),
+                price_changed_from: line.price_changed_from(),
                 quantity: line.quantity,
                 name: line.name,
                 image: line.image,
             })
             .collect();
+        let units = |orderable_only: bool| -> i64 {
+            lines
+                .iter()
+                .filter(|line| line.orderable || !orderable_only)
+                .map(|line| i64::from(line.quantity))
+                .sum()
+        };
+        let problems = lines.iter().filter(|line| !line.orderable).count();
         Self {
-            count: lines.iter().map(|line| i64::from(line.quantity)).sum(),
+            count: units(false),
+            orderable_count: units(true),
             total,
+            problems,
+            orderable: problems == 0 && !lines.is_empty(),
             lines,
         }
     }

@@ -2,6 +2,7 @@
 //! constant keys, and the layer that loads and saves it ([`layer`]). Handlers use this,
 //! never raw keys, and never the `sessions` table.
 
+mod checkout;
 mod layer;
 
 use std::future::{ready, Ready};
@@ -16,6 +17,7 @@ use crate::db::models::unix_now;
 use crate::domain::{BasketId, OrderToken};
 use crate::web::{cookies, csrf, AppError, AppState};
 
+pub use checkout::{CheckoutDraft, CheckoutRefusal};
 pub use layer::{middleware, read_loaded, stored_row, LoadedSession, Requests};
 
 pub const SESSION_COOKIE: &str = "trolley_session";
@@ -227,6 +229,7 @@ impl TypedSession {
     /// login is), a new CSRF token and a new order token for the next checkout; still
     /// signed in to the account, whose basket the order emptied.
     pub fn renew_after_order(&self) -> Result<(), AppError> {
+        self.forget_checkout();
         self.session.renew();
         self.session
             .insert(csrf::SESSION_KEY, csrf::new_token())

@@ -34,6 +34,16 @@ pub struct Flash {
     /// Whether the message ends with a link to the basket ("View your basket").
     #[serde(default)]
     pub basket_link: bool,
+    /// A link the message ends with ("View your receipt"), when it has one.
+    #[serde(default)]
+    pub link: Option<FlashLink>,
+}
+
+/// A link at the end of a message: a local path and its text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FlashLink {
+    pub href: String,
+    pub text: String,
 }
 
 impl Flash {
@@ -42,6 +52,18 @@ impl Flash {
             level: Level::Info,
             text: text.into(),
             basket_link: false,
+            link: None,
+        }
+    }
+
+    /// The message with a link after it.
+    pub fn with_link(self, href: impl Into<String>, text: impl Into<String>) -> Self {
+        Self {
+            link: Some(FlashLink {
+                href: href.into(),
+                text: text.into(),
+            }),
+            ..self
         }
     }
 
@@ -58,6 +80,7 @@ impl Flash {
             level: Level::Error,
             text: text.into(),
             basket_link: false,
+            link: None,
         }
     }
 

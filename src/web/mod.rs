@@ -24,7 +24,7 @@ pub use flash::Flash;
 pub use form::{Form, NoFields, UncheckedForm, MAX_FORM_BYTES};
 pub use media_cache::{CachedMedia, MediaCache, MEDIA_CACHE_BYTES};
 pub use page_number::PageNumber;
-pub use redirect::see_other;
+pub use redirect::{is_navigation, see_other};
 pub use shared_html::SharedHtml;
 pub use state::{AppState, PageNotice};
 pub use upload::{read_upload, Upload};

@@ -14,7 +14,7 @@ async fn submit_checkout(browser: &Browser, form: &Page) -> Page {
             &[
                 ("name", "Ada Lovelace"),
                 ("email", "ada@example.com"),
-                ("address", "12 St James's Square\nLondon"),
+                ("address", "12 St James's Square\nLondon\nSW1Y 4LB"),
                 ("order_token", &order_token),
                 ("basket_version", &version),
             ],
@@ -146,7 +146,7 @@ async fn a_checkout_without_a_basket_version_is_409_with_the_current_basket_and_
             ("csrf_token", csrf.as_str()),
             ("name", "Ada Lovelace"),
             ("email", "ada@example.com"),
-            ("address", "12 St James's Square\nLondon"),
+            ("address", "12 St James's Square\nLondon\nSW1Y 4LB"),
             ("order_token", token.as_str()),
         ];
         fields.extend(version.map(|version| ("basket_version", version)));

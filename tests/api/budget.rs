@@ -193,7 +193,13 @@ async fn the_hot_raw_statements_are_kept_prepared() {
         assert!(changed.expect("an add"));
     }
 
-    let customer = CustomerDetails::parse("Ada", "ada@example.com", "London").expect("valid");
+    let customer = CustomerDetails::parse(
+        "Ada",
+        "ada@example.com",
+        "London SW1A 1AA",
+        trolley::domain::Country::default_country(),
+    )
+    .expect("valid");
     let lines = basket::lines(&mut conn, &basket).expect("the basket's lines");
     let placed = order::place(
         &mut conn,

@@ -172,7 +172,7 @@ async fn ten_concurrent_checkout_posts_make_one_order() {
         ("csrf_token", csrf.as_str()),
         ("name", "Ada Lovelace"),
         ("email", "ada@example.com"),
-        ("address", "London"),
+        ("address", "London SW1A 1AA"),
         ("order_token", token_field.as_str()),
         ("basket_version", version.as_str()),
     ];
@@ -384,7 +384,7 @@ async fn an_email_address_the_mail_library_refuses_is_422_and_orders_nothing() {
                 &[
                     ("name", "Ada Lovelace"),
                     ("email", email),
-                    ("address", "12 St James's Square\nLondon"),
+                    ("address", "12 St James's Square\nLondon\nSW1Y 4LB"),
                     ("order_token", &token),
                 ],
             )
@@ -441,7 +441,7 @@ async fn a_checkout_with_a_csrf_cookie_but_another_token_is_still_403() {
                 ("csrf_token", "forged"),
                 ("name", "Ada"),
                 ("email", "ada@example.com"),
-                ("address", "London"),
+                ("address", "London SW1A 1AA"),
                 ("order_token", "00000000-0000-4000-8000-000000000000"),
             ],
         )

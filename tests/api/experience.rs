@@ -281,7 +281,7 @@ async fn a_checkout_422_starts_with_a_summary_linking_each_bad_field() {
             &[
                 ("name", ""),
                 ("email", "nope"),
-                ("address", "Somewhere"),
+                ("address", "Somewhere SW1A 1AA"),
                 ("order_token", &token),
             ],
         )

@@ -25,7 +25,7 @@ async fn every_post_without_a_valid_csrf_token_is_403_and_changes_nothing() {
             vec![
                 ("name", "Ada"),
                 ("email", "ada@example.com"),
-                ("address", "London"),
+                ("address", "London SW1A 1AA"),
                 ("order_token", &token),
             ],
         ),

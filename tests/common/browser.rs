@@ -65,6 +65,8 @@ pub struct Browser {
     /// The `basket_version` of the last checkout form seen, which `submit` sends with a
     /// checkout as the form would.
     basket_version: Rc<RefCell<Option<String>>>,
+    /// Whether requests say they are a real browser's navigations (`Sec-Fetch-Mode`).
+    navigating: Rc<RefCell<bool>>,
 }
 
 impl Browser {
@@ -78,6 +80,24 @@ impl Browser {
             jar: Rc::default(),
             csrf: Rc::default(),
             basket_version: Rc::default(),
+            navigating: Rc::default(),
+        }
+    }
+
+    /// From now on, every request says it is a navigation (`Sec-Fetch-Mode: navigate`),
+    /// as a real browser's links and form submissions do.
+    pub fn navigating(&self) {
+        *self.navigating.borrow_mut() = true;
+    }
+
+    /// The request with what this browser says of it: its cookies, and whether it is a
+    /// navigation (a client that is no browser says nothing).
+    fn dress(&self, request: awc::ClientRequest) -> awc::ClientRequest {
+        let request = request.insert_header((header::COOKIE, self.cookie_header()));
+        if *self.navigating.borrow() {
+            request.insert_header(("sec-fetch-mode", "navigate"))
+        } else {
+            request
         }
     }
 
@@ -160,9 +180,7 @@ impl Browser {
     pub async fn try_get(&self, path: &str) -> Result<Page, String> {
         let url = format!("{}{path}", self.base.borrow());
         let response = self
-            .client
-            .get(&url)
-            .insert_header((header::COOKIE, self.cookie_header()))
+            .dress(self.client.get(&url))
             .send()
             .await
             .map_err(|error| error.to_string())?;
@@ -184,9 +202,7 @@ impl Browser {
     ) -> Result<Page, String> {
         let url = format!("{}{path}", self.base.borrow());
         let response = self
-            .client
-            .post(&url)
-            .insert_header((header::COOKIE, self.cookie_header()))
+            .dress(self.client.post(&url))
             .insert_header((header::CONTENT_TYPE, "application/x-www-form-urlencoded"))
             .send_body(body.into())
             .await
@@ -287,7 +303,7 @@ impl Browser {
             &[
                 ("name", "Ada Lovelace"),
                 ("email", "ada@example.com"),
-                ("address", "12 St James's Square\nLondon"),
+                ("address", "12 St James's Square\nLondon\nSW1Y 4LB"),
                 ("order_token", order_token),
             ],
         )

@@ -133,7 +133,7 @@ async fn sigterm_during_a_stream_of_checkouts_neither_loses_nor_doubles_an_order
             ("csrf_token", csrf.as_str()),
             ("name", "Ada"),
             ("email", "ada@example.com"),
-            ("address", "London"),
+            ("address", "London SW1A 1AA"),
             ("order_token", token.as_str()),
             ("basket_version", version.as_str()),
         ])

@@ -71,7 +71,7 @@ async fn ten_concurrent_checkouts_spread_over_both_instances_make_one_order() {
         ("csrf_token", csrf.as_str()),
         ("name", "Ada Lovelace"),
         ("email", "ada@example.com"),
-        ("address", "London"),
+        ("address", "London SW1A 1AA"),
         ("order_token", token.as_str()),
         ("basket_version", version.as_str()),
     ];

@@ -4,7 +4,8 @@
 --   $1  the session key's SHA-256
 --   $2  now (Unix seconds): an expired row is as good as absent
 SELECT s.state, s.basket_id, p.id AS product_id, p.name, p.slug, p.image,
-       p.price_pence AS unit_price_pence, p.stock, i.quantity, p.active
+       p.price_pence AS unit_price_pence, p.stock, i.quantity, p.active,
+       i.seen_price_pence
 FROM sessions s
 LEFT JOIN basket_items i ON i.basket_id = s.basket_id
 LEFT JOIN products p ON p.id = i.product_id

@@ -1,6 +1,8 @@
 //! GET /checkout and POST /checkout: exactly-once ordering. The form and what it shows
 //! again are here; placing the order is in `submit`.
 
+mod last_order;
+mod refusal;
 mod submit;
 
 use std::collections::BTreeMap;
@@ -14,13 +16,22 @@ use super::views::BasketView;
 use crate::db::models::basket::{self, BasketLine};
 use crate::db::models::unix_now;
 use crate::db::models::{account, order};
-use crate::domain::{CustomerDetails, FieldErrors, OrderToken};
-use crate::session::TypedSession;
+use crate::domain::{Country, CustomerDetails, FieldErrors, OrderToken};
+use crate::session::{CheckoutDraft, TypedSession};
 use crate::web::{note_basket_count, AppError, AppState, Flash};
 
 pub use submit::submit;
 
-fn empty_basket(state: &AppState, session: &TypedSession) -> HttpResponse {
+/// The checkout of an empty basket: to the basket, saying why. A browser that has just
+/// placed an order is told which, with its receipt (Back after ordering lands here).
+async fn empty_basket(
+    req: &HttpRequest,
+    state: &AppState,
+    session: &TypedSession,
+) -> Result<HttpResponse, AppError> {
+    if let Some(placed) = last_order::message(req, state).await? {
+        return Ok(state.redirect_with("/basket", &placed));
+    }
     let message = match session.account() {
         // The account's basket is every device's: an order from another one empties it.
         Some(_) => {
@@ -29,7 +40,7 @@ fn empty_basket(state: &AppState, session: &TypedSession) -> HttpResponse {
         }
         None => "Your basket is empty: add something before checking out.",
     };
-    state.redirect_with("/basket", &Flash::error(message))
+    Ok(state.redirect_with("/basket", &Flash::error(message)))
 }
 
 fn receipt_location(token: OrderToken) -> String {
@@ -37,51 +48,64 @@ fn receipt_location(token: OrderToken) -> String {
 }
 
 /// The checkout form. Its order token is kept in the session, so that reloading the form
-/// (or opening it in two tabs) gives the same token. It is made with the basket, in the
-/// session write that creates the basket; a session whose basket came before that gets
-/// one here.
+/// (or opening it in two tabs) gives the same token. It is filled with what was typed into
+/// a refused checkout, else the account's details; after a refused checkout (which
+/// redirects here) it shows that refusal's messages, once, with its status.
 pub async fn form(
     req: HttpRequest,
     state: web::Data<AppState>,
     session: TypedSession,
 ) -> Result<HttpResponse, AppError> {
+    let refused = session.take_checkout_refusal();
     let lines = super::basket::lines(&state, &session).await?;
     if lines.is_empty() {
-        return Ok(empty_basket(&state, &session));
+        return empty_basket(&req, &state, &session).await;
     }
-    let token = match session.order_token() {
-        Some(token) => token,
-        None => {
-            let token = OrderToken::generate();
-            session.set_order_token(token)?;
-            // The session's expiry moves on with this write; the basket's follows when it
-            // lags by more than the refresh interval.
-            let now = unix_now();
-            // (An account's basket never expires: nothing to move on.)
-            let guest_basket = session.basket_id().filter(|_| session.account().is_none());
-            if let (true, Some(basket)) = (
-                session.due_for_refresh(state.settings.session_ttl, now),
-                guest_basket,
-            ) {
-                let expires_at = state.session_expiry();
-                state
-                    .db
-                    .query(move |conn| basket::touch(conn, &basket, expires_at))
-                    .await?;
-                session.mark_refreshed(now)?;
-            }
-            token
-        }
+    let token = form_token(&state, &session).await?;
+    let mut typed = match session.checkout_draft() {
+        Some(draft) => Typed::from_draft(&draft),
+        None => account_details(&state, &session).await?,
     };
-    let typed = account_details(&state, &session).await?;
+    let status = match refused {
+        Some(refused) => refusal::shown(&req, refused, &mut typed.errors),
+        None => StatusCode::OK,
+    };
     render_form(
         &req,
         &state,
-        StatusCode::OK,
+        &session,
+        status,
         lines,
         token.to_string(),
         typed,
     )
+    .await
+}
+
+/// The session's order token for the form; one is made (and the session written) when it
+/// has none yet: a session whose basket came before tokens were made with it.
+async fn form_token(state: &AppState, session: &TypedSession) -> Result<OrderToken, AppError> {
+    if let Some(token) = session.order_token() {
+        return Ok(token);
+    }
+    let token = OrderToken::generate();
+    session.set_order_token(token)?;
+    // The session's expiry moves on with this write; the basket's follows when it lags by
+    // more than the refresh interval. (An account's basket never expires.)
+    let now = unix_now();
+    let guest_basket = session.basket_id().filter(|_| session.account().is_none());
+    if let (true, Some(basket)) = (
+        session.due_for_refresh(state.settings.session_ttl, now),
+        guest_basket,
+    ) {
+        let expires_at = state.session_expiry();
+        state
+            .db
+            .query(move |conn| basket::touch(conn, &basket, expires_at))
+            .await?;
+        session.mark_refreshed(now)?;
+    }
+    Ok(token)
 }
 
 /// A signed-in shopper's form starts filled: the account's name and email, and the
@@ -119,27 +143,30 @@ struct Typed {
 }
 
 impl Typed {
-    fn from_fields(fields: &CheckoutFields) -> Self {
+    fn from_draft(draft: &CheckoutDraft) -> Self {
         Self {
             values: BTreeMap::from([
-                ("name", fields.name.clone()),
-                ("email", fields.email.clone()),
-                ("address", fields.address.clone()),
+                ("name", draft.name.clone()),
+                ("email", draft.email.clone()),
+                ("address", draft.address.clone()),
             ]),
             ..Self::default()
         }
     }
 }
 
-/// The form, with the basket as it is now and that basket's version.
-fn render_form(
+/// The form, with the basket as it is now and that basket's version: every line that
+/// cannot be ordered marked with its fix, and no "Place order" until there is none.
+async fn render_form(
     req: &HttpRequest,
     state: &AppState,
+    session: &TypedSession,
     status: StatusCode,
     lines: Vec<BasketLine>,
     order_token: String,
     typed: Typed,
 ) -> Result<HttpResponse, AppError> {
+    super::basket::note_prices_seen(state, session, &lines).await?;
     let version = order::basket_version(&lines);
     let basket = BasketView::new(lines);
     let mut context = tera::Context::new();
@@ -149,8 +176,12 @@ fn render_form(
     context.insert("order_token", &order_token);
     context.insert("values", &typed.values);
     context.insert("errors", &typed.errors);
+    context.insert("address_hint", &state.settings.country.hint());
     state.render(req, status, "checkout.html", context)
 }
+
+/// The most of a typed field the session keeps: twice the longest address.
+const DRAFT_MAX_CHARS: usize = 1000;
 
 /// The checkout form's fields, as typed.
 #[derive(Debug, Default, Deserialize)]
@@ -165,28 +196,20 @@ pub struct CheckoutFields {
     basket_version: String,
 }
 
-impl TryFrom<&CheckoutFields> for CustomerDetails {
-    type Error = FieldErrors;
-
-    fn try_from(fields: &CheckoutFields) -> Result<Self, FieldErrors> {
-        CustomerDetails::parse(&fields.name, &fields.email, &fields.address)
+impl CheckoutFields {
+    /// The details, valid for a shop delivering in `country`, or each field's message.
+    fn customer(&self, country: Country) -> Result<CustomerDetails, FieldErrors> {
+        CustomerDetails::parse(&self.name, &self.email, &self.address, country)
     }
-}
 
-/// The form again with the values typed: 422 with the fields' messages, or 409 when the
-/// stock ran short.
-pub(super) async fn form_again(
-    req: &HttpRequest,
-    state: &AppState,
-    session: &TypedSession,
-    fields: &CheckoutFields,
-    status: StatusCode,
-    errors: FieldErrors,
-) -> Result<HttpResponse, AppError> {
-    let lines = super::basket::lines(state, session).await?;
-    let typed = Typed {
-        errors,
-        ..Typed::from_fields(fields)
-    };
-    render_form(req, state, status, lines, fields.order_token.clone(), typed)
+    /// The details as typed, to be kept with the session (each at most
+    /// [`DRAFT_MAX_CHARS`]: enough to show the shopper what was too long).
+    fn draft(&self) -> CheckoutDraft {
+        let kept = |text: &str| text.chars().take(DRAFT_MAX_CHARS).collect();
+        CheckoutDraft {
+            name: kept(&self.name),
+            email: kept(&self.email),
+            address: kept(&self.address),
+        }
+    }
 }

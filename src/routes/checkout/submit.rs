@@ -3,7 +3,8 @@
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
 
-use super::{empty_basket, form_again, receipt_location, CheckoutFields};
+use super::refusal::{self, Refused};
+use super::{empty_basket, last_order, receipt_location, CheckoutFields};
 use crate::db::models::order::{self, NewOrder, Placement, ShortLine};
 use crate::domain::{BasketId, CustomerDetails, FieldErrors, OrderToken};
 use crate::session::TypedSession;
@@ -30,7 +31,7 @@ pub async fn submit(
     let fields = form.fields;
     let token = OrderToken::parse(&fields.order_token);
     let csrf = csrf::verify(&req, &state.cookie_key, form.csrf_token.as_deref());
-    let customer = CustomerDetails::try_from(&fields);
+    let customer = fields.customer(state.settings.country);
     let ready = match (token, session.basket_id(), &csrf, &customer) {
         (Some(token), Some(basket), Ok(()), Ok(customer))
             if session.order_token() == Some(token) =>
@@ -50,8 +51,12 @@ pub async fn submit(
         }
         return match customer {
             Err(errors) => {
-                let status = StatusCode::UNPROCESSABLE_ENTITY;
-                form_again(&req, &state, &session, &fields, status, errors).await
+                let refused = Refused {
+                    status: StatusCode::UNPROCESSABLE_ENTITY,
+                    errors,
+                    message: None,
+                };
+                refusal::answer(&req, &state, &session, &fields, refused).await
             }
             // No token, not this session's token, or no basket.
             Ok(_) => Ok(stale_form(&state)),
@@ -106,14 +111,16 @@ fn placed(
     token: OrderToken,
 ) -> Result<HttpResponse, AppError> {
     state.catalogue_copy.invalidate();
+    let mut response = see_other(&receipt_location(token));
+    let mut cookies: Vec<_> = last_order::cookie(state, token).into_iter().collect();
     if session.account().is_some() {
         session.renew_after_order()?;
-        return Ok(see_other(&receipt_location(token)));
+    } else {
+        let secure = state.settings.cookie_secure;
+        cookies.extend([session.end_deleted(secure), csrf::removal_cookie(secure)]);
     }
-    let secure = state.settings.cookie_secure;
-    let mut response = see_other(&receipt_location(token));
-    for removal in [session.end_deleted(secure), csrf::removal_cookie(secure)] {
-        response.add_cookie(&removal).map_err(AppError::internal)?;
+    for cookie in cookies {
+        response.add_cookie(&cookie).map_err(AppError::internal)?;
     }
     Ok(response)
 }
@@ -140,7 +147,7 @@ async fn answer(
     match placement {
         Placement::Placed => placed(state, session, token),
         Placement::AlreadyPlaced => Ok(see_other(&receipt_location(token))),
-        Placement::EmptyBasket => Ok(empty_basket(state, session)),
+        Placement::EmptyBasket => empty_basket(req, state, session).await,
         // 409: the form again, with the basket as it is now (the short lines marked), its
         // new version and the message at the top. Nothing was ordered.
         Placement::BasketChanged => {
@@ -151,12 +158,15 @@ async fn answer(
         Placement::OutOfStock(short) => {
             refused(req, state, session, fields, out_of_stock(&short)).await
         }
-        Placement::Unavailable(names) => {
-            let message = format!(
+        Placement::Unavailable { names, short } => {
+            let mut message = format!(
                 "Sorry, these are no longer available: {}. Nothing was ordered; please \
                  remove them from your basket and try again.",
                 names.join("; ")
             );
+            if !short.is_empty() {
+                message = format!("{message} {}", out_of_stock(&short));
+            }
             refused(req, state, session, fields, message).await
         }
     }
@@ -170,13 +180,12 @@ async fn refused(
     fields: &CheckoutFields,
     message: String,
 ) -> Result<HttpResponse, AppError> {
-    req.extensions_mut().insert(PageNotice {
-        message,
-        product_id: 0,
-        here: "/checkout".to_owned(),
-    });
-    let status = StatusCode::CONFLICT;
-    form_again(req, state, session, fields, status, FieldErrors::new()).await
+    let refused = Refused {
+        status: StatusCode::CONFLICT,
+        errors: FieldErrors::new(),
+        message: Some(message),
+    };
+    refusal::answer(req, state, session, fields, refused).await
 }
 
 /// The lines there is not enough stock for; nothing was ordered.

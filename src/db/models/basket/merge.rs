@@ -4,7 +4,7 @@
 //! another tab) follows it into the account's basket instead of being lost.
 
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Integer, Text};
+use diesel::sql_types::{BigInt, Integer, Nullable, Text};
 
 use super::{lines, BasketLine};
 use crate::db::schema::{basket_merges, baskets};
@@ -114,6 +114,7 @@ fn add_capped(
         .bind::<Text, _>(into.as_str())
         .bind::<BigInt, _>(line.product_id)
         .bind::<Integer, _>(line.quantity.min(cap))
+        .bind::<Nullable<BigInt>, _>(line.seen_price_pence)
         .bind::<Integer, _>(cap);
     query.execute(conn)?;
     Ok(())

@@ -4,9 +4,11 @@
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Integer, Text};
 
+mod line;
 mod loaded;
 mod merge;
 
+pub use line::{mark_prices_seen, orderable_total, total, BasketLine};
 pub use loaded::{LoadedBasket, SessionBasket};
 pub use merge::{delete_expired_merges_batch, merge_into, merged_into, CappedLine, MergeReport};
 
@@ -17,45 +19,7 @@ use crate::db::{
     is_foreign_key_violation, on_backend, sql, write_transaction, DbConnection, Prepared,
     QueryResult, Returned,
 };
-use crate::domain::{BasketId, Money, OrderToken, Quantity};
-
-/// A line of a basket, with what the catalogue says of its product now.
-#[derive(Debug, Clone, Queryable, QueryableByName, serde::Serialize, serde::Deserialize)]
-pub struct BasketLine {
-    #[diesel(sql_type = BigInt)]
-    pub product_id: i64,
-    #[diesel(sql_type = Text)]
-    pub name: String,
-    #[diesel(sql_type = Text)]
-    pub slug: String,
-    #[diesel(sql_type = Text)]
-    pub image: String,
-    #[diesel(sql_type = BigInt)]
-    pub unit_price_pence: i64,
-    #[diesel(sql_type = Integer)]
-    pub stock: i32,
-    #[diesel(sql_type = Integer)]
-    pub quantity: i32,
-    /// False when the product was taken off sale after it was added.
-    #[diesel(sql_type = diesel::sql_types::Bool)]
-    pub active: bool,
-}
-
-impl BasketLine {
-    pub fn unit_price(&self) -> Money {
-        Money::from_pence(self.unit_price_pence)
-    }
-
-    pub fn line_total(&self) -> Money {
-        self.unit_price().times(self.quantity)
-    }
-}
-
-/// What a basket's lines cost together: the one place a basket total is computed (the
-/// basket page, checkout, and the order written).
-pub fn total(lines: &[BasketLine]) -> Money {
-    lines.iter().map(BasketLine::line_total).sum()
-}
+use crate::domain::{BasketId, OrderToken, Quantity};
 
 /// How a line changes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -267,6 +231,7 @@ pub fn lines(conn: &mut DbConnection, basket: &BasketId) -> QueryResult<Vec<Bask
             products::stock,
             basket_items::quantity,
             products::active,
+            basket_items::seen_price_pence,
         ))
         .order(products::name)
         .load(conn)

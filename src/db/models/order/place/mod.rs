@@ -103,6 +103,16 @@ pub struct ShortLine {
     pub in_stock: i32,
 }
 
+impl ShortLine {
+    fn of(line: &BasketLine) -> Self {
+        Self {
+            name: line.name.clone(),
+            wanted: line.quantity,
+            in_stock: line.stock,
+        }
+    }
+}
+
 /// What an attempt to place an order came to.
 #[derive(Debug)]
 pub enum Placement {
@@ -113,8 +123,12 @@ pub enum Placement {
     AlreadyPlaced,
     EmptyBasket,
     OutOfStock(Vec<ShortLine>),
-    /// Products taken off sale since they were added (their names); nothing was ordered.
-    Unavailable(Vec<String>),
+    /// Products taken off sale since they were added (their names), and the lines on
+    /// sale whose stock is short as the checkout read it: nothing was ordered.
+    Unavailable {
+        names: Vec<String>,
+        short: Vec<ShortLine>,
+    },
 }
 
 /// Why the placing transaction rolled back.
@@ -123,7 +137,10 @@ enum Abort {
     EmptyBasket,
     BasketChanged,
     OutOfStock(Vec<ShortLine>),
-    Unavailable(Vec<String>),
+    Unavailable {
+        names: Vec<String>,
+        short: Vec<ShortLine>,
+    },
 }
 
 impl From<diesel::result::Error> for Abort {
@@ -148,7 +165,7 @@ pub fn place(conn: &mut DbConnection, order: &NewOrder<'_>) -> QueryResult<Place
         Err(Abort::EmptyBasket) => Placement::EmptyBasket,
         Err(Abort::BasketChanged) => Placement::BasketChanged,
         Err(Abort::OutOfStock(short)) => Placement::OutOfStock(short),
-        Err(Abort::Unavailable(names)) => Placement::Unavailable(names),
+        Err(Abort::Unavailable { names, short }) => Placement::Unavailable { names, short },
     };
     // A concurrent submit of the same form may have placed the order (and emptied the
     // basket, or taken the stock) while this one waited: then that order is the answer.
@@ -196,7 +213,16 @@ fn write_order(conn: &mut DbConnection, order: &NewOrder<'_>) -> Result<(), Abor
         .map(|line| line.name.clone())
         .collect();
     if !unavailable.is_empty() {
-        return Err(Abort::Unavailable(unavailable));
+        // Every problem named at once: the lines short of stock too, as read here.
+        let short = lines
+            .iter()
+            .filter(|line| line.active && line.stock < line.quantity)
+            .map(ShortLine::of)
+            .collect();
+        return Err(Abort::Unavailable {
+            names: unavailable,
+            short,
+        });
     }
     if order.version != basket_version(&lines) {
         return Err(Abort::BasketChanged);
@@ -205,11 +231,7 @@ fn write_order(conn: &mut DbConnection, order: &NewOrder<'_>) -> Result<(), Abor
     let short: Vec<ShortLine> = lines
         .iter()
         .filter(|line| !taken.contains(&line.product_id))
-        .map(|line| ShortLine {
-            name: line.name.clone(),
-            wanted: line.quantity,
-            in_stock: line.stock,
-        })
+        .map(ShortLine::of)
         .collect();
     if short.is_empty() {
         Ok(())

@@ -1,4 +1,6 @@
-//! GET /basket, POST /basket/items, POST /basket/items/{product_id}.
+//! GET /basket (`page`), POST /basket/items, POST /basket/items/{product_id}.
+
+mod page;
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
@@ -6,43 +8,15 @@ use serde::Deserialize;
 
 use super::return_to::{self, Origin};
 use super::storefront::{self, CatalogueParams};
-use super::views::BasketView;
-use crate::db::models::basket::{
-    self, BasketChange, BasketLine, ChangeOutcome, LineChange, SessionBasket,
-};
+use crate::db::models::basket::{self, BasketChange, ChangeOutcome, LineChange};
 use crate::db::models::product::Product;
 use crate::db::models::unix_now;
 use crate::domain::{OrderToken, ProductId, Quantity};
 use crate::session::TypedSession;
 use crate::web::form::required;
-use crate::web::{note_basket_count, AppError, AppState, Flash, Form, PageNotice};
+use crate::web::{AppError, AppState, Flash, Form, PageNotice};
 
-pub async fn show(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: TypedSession,
-) -> Result<HttpResponse, AppError> {
-    let basket = BasketView::new(lines(&state, &session).await?);
-    let mut context = tera::Context::new();
-    note_basket_count(&req, basket.count);
-    context.insert("basket", &basket);
-    state.render(&req, StatusCode::OK, "basket.html", context)
-}
-
-/// The session's basket lines: as the session's load read them when it did, else read.
-pub(super) async fn lines(
-    state: &AppState,
-    session: &TypedSession,
-) -> Result<Vec<BasketLine>, AppError> {
-    match session.basket() {
-        SessionBasket::Empty => Ok(Vec::new()),
-        SessionBasket::Loaded(loaded) => Ok(loaded.lines),
-        SessionBasket::Unread(basket) => {
-            let lines = state.db.query(move |conn| basket::lines(conn, &basket));
-            Ok(lines.await?)
-        }
-    }
-}
+pub use page::{lines, note_prices_seen, show};
 
 /// The fields of the catalogue's and product page's add form.
 #[derive(Debug, Deserialize)]
@@ -105,23 +79,26 @@ pub async fn add(
     Ok(state.redirect_with(&location, &Flash::info(message).with_basket_link()))
 }
 
-/// The fields of a basket line's update and remove forms.
+/// The fields of a basket line's update and remove forms (on the basket page, and the
+/// fixes checkout offers for a line that cannot be ordered).
 #[derive(Debug, Deserialize)]
 pub struct SetFields {
     quantity: Option<String>,
+    /// Where to go back to: the checkout's fixes say `/checkout`; else the basket.
+    next: Option<String>,
 }
 
-impl TryFrom<SetFields> for Quantity {
+impl TryFrom<&SetFields> for Quantity {
     type Error = AppError;
 
-    fn try_from(fields: SetFields) -> Result<Self, AppError> {
-        let quantity = required(fields.quantity, "quantity")?;
+    fn try_from(fields: &SetFields) -> Result<Self, AppError> {
+        let quantity = required(fields.quantity.clone(), "quantity")?;
         Quantity::parse_to_set(&quantity).map_err(AppError::BadRequest)
     }
 }
 
-/// Sets a basket line (0 removes it), back to the basket; a refusal answers 409 with the
-/// basket, the line marked.
+/// Sets a basket line (0 removes it), back to the basket (or checkout, when the form came
+/// from there); a refusal answers 409 with the basket, the line marked.
 pub async fn set(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -130,13 +107,18 @@ pub async fn set(
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let product_id = ProductId::parse(&path).map_err(|_| AppError::NotFound)?;
-    let quantity = Quantity::try_from(form.into_inner())?;
+    let fields = form.into_inner();
+    let quantity = Quantity::try_from(&fields)?;
+    let back = match return_to::local_path(fields.next.as_deref()).as_deref() {
+        Some("/checkout") => "/checkout",
+        _ => "/basket",
+    };
     let name = return_to::product_name(&state, product_id.get()).await?;
     let name = name.as_deref().unwrap_or("product");
     if quantity.get() == 0 {
         remove_line(&state, &session, product_id).await?;
         let message = format!("Removed the {name} from your basket.");
-        return Ok(state.redirect_with("/basket", &Flash::info(message)));
+        return Ok(state.redirect_with(back, &Flash::info(message)));
     }
     let change = LineChange::Set(quantity.get());
     match change_line(&state, &session, product_id, change).await {
@@ -146,7 +128,7 @@ pub async fn set(
         result => result?,
     }
     let message = format!("Updated the {name}: {} in your basket.", quantity.get());
-    Ok(state.redirect_with("/basket", &Flash::info(message)))
+    Ok(state.redirect_with(back, &Flash::info(message)))
 }
 
 /// Applies one change to the shopper's basket (see [`basket::apply_change`]). The

@@ -1,0 +1,1 @@
+ALTER TABLE basket_items DROP COLUMN seen_price_pence;
