@@ -94,6 +94,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("product.html", include_str!("../templates/product.html")),
     ("basket.html", include_str!("../templates/basket.html")),
     ("checkout.html", include_str!("../templates/checkout.html")),
+    (
+        "partials/payment.html",
+        include_str!("../templates/partials/payment.html"),
+    ),
     ("receipt.html", include_str!("../templates/receipt.html")),
     (
         "partials/error_body.html",
@@ -131,6 +135,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     (
         "admin/orders.html",
         include_str!("../templates/admin/orders.html"),
+    ),
+    (
+        "admin/order_payment.html",
+        include_str!("../templates/admin/order_payment.html"),
     ),
     (
         "admin/order.html",

@@ -27,6 +27,7 @@ mod api {
     mod faults;
     mod http_manners;
     mod login_throttle;
+    mod payments;
     mod pictures;
     mod security;
     mod session_middleware;

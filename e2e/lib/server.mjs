@@ -39,10 +39,11 @@ function within(promise, ms) {
 }
 
 /**
- * Start the server. Options: { sessionTtl: seconds, smtpUrl: where order emails go }.
+ * Start the server. Options: { sessionTtl: seconds, smtpUrl: where order emails go,
+ * env: more variables (e.g. TROLLEY_PAYMENTS) }.
  * Returns { url, stop(), logs() }.
  */
-export async function startServer({ sessionTtl, smtpUrl, timeoutMs = 30_000 } = {}) {
+export async function startServer({ sessionTtl, smtpUrl, env: extra = {}, timeoutMs = 30_000 } = {}) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'trolley-e2e-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -56,6 +57,7 @@ export async function startServer({ sessionTtl, smtpUrl, timeoutMs = 30_000 } = 
     TROLLEY_STATIC_DIR: path.join(REPO, 'static'),
     TROLLEY_DEMO_DATA: 'true',
     RUST_LOG: 'warn',
+    ...extra,
   };
   if (sessionTtl !== undefined) env.TROLLEY_SESSION_TTL = String(sessionTtl);
   if (smtpUrl !== undefined) {

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { newContext } from '../lib/browser.mjs';
 import { focused, tabTo } from '../lib/focus.mjs';
 import { TEST_TIMEOUT, withShop } from '../lib/harness.mjs';
-import { SHOPPER, basketLines, pence } from '../lib/shop.mjs';
+import { SHOPPER, adminLogin, basketLines, pence, placeOrder } from '../lib/shop.mjs';
 
 test(
   'a purchase from the catalogue to the receipt with the keyboard alone',
@@ -104,4 +104,48 @@ test(
     await page.getByRole('heading', { name: `Thank you, ${SHOPPER.name}` }).waitFor();
     assert.equal(pence(await page.locator('tfoot .total').innerText()), total);
   }),
+);
+
+test(
+  'an admin records a bank transfer with the keyboard alone; a payment for an order cancelled meanwhile is refused on a page that passes axe',
+  { timeout: TEST_TIMEOUT },
+  withShop(async ({ url, browser }) => {
+    const shopper = await (await newContext(browser)).newPage();
+    const first = await placeOrder(shopper, url, [[1, 1]], SHOPPER);
+    const firstNumber = (await shopper.locator('.order-number').textContent()).trim();
+    const second = await placeOrder(shopper, url, [[2, 1]], SHOPPER);
+    const secondNumber = (await shopper.locator('.order-number').textContent()).trim();
+
+    const page = await (await newContext(browser)).newPage();
+    await adminLogin(page, url);
+    await Promise.all([page.waitForURL(/\/admin\/orders\/\d+$/), page.getByRole('link', { name: firstNumber }).click()]);
+    const orderUrl = page.url();
+    await tabTo(page, (f) => f.id === 'reference', 'Payment reference');
+    await page.keyboard.type(`BANK ${firstNumber}`);
+    await Promise.all([page.waitForURL(orderUrl), page.keyboard.press('Enter')]);
+    await page.locator('.flash', { hasText: `Order ${firstNumber} is paid` }).waitFor();
+
+    // The second order's page is open in one tab while another tab cancels the order.
+    await page.goto(`${url}/admin/orders`);
+    await Promise.all([page.waitForURL(/\/admin\/orders\/\d+$/), page.getByRole('link', { name: secondNumber }).click()]);
+    const other = await page.context().newPage();
+    await other.goto(`${page.url()}/cancel`);
+    await Promise.all([
+      other.waitForURL(page.url()),
+      other.getByRole('button', { name: `Cancel order ${secondNumber} and restock` }).click(),
+    ]);
+    await page.getByLabel('Payment reference').fill('LATE');
+    const [refused] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/paid')),
+      page.getByRole('button', { name: 'Record payment' }).click(),
+    ]);
+    assert.equal(refused.status(), 409);
+    await page.getByText(`Order ${secondNumber} is cancelled, payment expired: it awaits no payment.`).waitFor();
+
+    // The receipts: one paid, one cancelled before it was paid.
+    await shopper.goto(first);
+    await shopper.getByText(/^Paid: we have received your payment/).waitFor();
+    await shopper.goto(second);
+    await shopper.getByText('No payment was taken: the order was cancelled before it was paid.').waitFor();
+  }, { env: { TROLLEY_PAYMENTS: 'manual', TROLLEY_PAYMENT_INSTRUCTIONS: 'Trolley Ltd\nSort code 12-34-56' } }),
 );

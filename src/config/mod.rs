@@ -2,6 +2,7 @@
 //! values that must never be printed ([`values`]).
 
 mod mail;
+mod payments;
 mod values;
 
 use std::time::Duration;
@@ -9,6 +10,7 @@ use std::time::Duration;
 use crate::domain::Country;
 
 pub use mail::{MailSettings, SenderTuning, SmtpUrl};
+pub use payments::{PaymentSettings, StripeSettings};
 use values::{parse_country, parse_timezone};
 pub use values::{DatabaseUrl, Password, SecretKey};
 
@@ -37,6 +39,8 @@ pub struct Settings {
     pub timezone: chrono_tz::Tz,
     /// `TROLLEY_COUNTRY`: the country the shop delivers in (its postcodes).
     pub country: Country,
+    /// `TROLLEY_PAYMENTS` and what goes with it.
+    pub payments: PaymentSettings,
 }
 
 /// A bad configuration value: names the variable and says what is wrong.
@@ -103,7 +107,6 @@ impl Settings {
             1..=500,
             "expected a number from 1 to 500",
         )?;
-        let static_dir = get("TROLLEY_STATIC_DIR").unwrap_or_else(|| "static".to_owned());
         let mail = MailSettings::parse(
             get("TROLLEY_SMTP_URL"),
             get("TROLLEY_MAIL_FROM"),
@@ -120,11 +123,12 @@ impl Settings {
             admin_password,
             demo_data,
             db_pool_size,
-            static_dir,
+            static_dir: get("TROLLEY_STATIC_DIR").unwrap_or_else(|| "static".to_owned()),
             catalogue_max_age: Duration::from_secs(1),
             mail,
             timezone: parse_timezone(get("TROLLEY_TIMEZONE"))?,
             country: parse_country(get("TROLLEY_COUNTRY"))?,
+            payments: PaymentSettings::parse(get)?,
         })
     }
 }

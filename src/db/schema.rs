@@ -74,6 +74,21 @@ diesel::table! {
         total_pence -> BigInt,
         created_at -> Timestamp,
         account_id -> Nullable<BigInt>,
+        payment_state -> Text,
+        payment_due_at -> Nullable<Timestamp>,
+        payment_reference -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    payment_events (id) {
+        id -> BigInt,
+        order_id -> BigInt,
+        from_state -> Text,
+        to_state -> Text,
+        reference -> Nullable<Text>,
+        actor -> Text,
+        created_at -> Timestamp,
     }
 }
 
@@ -210,6 +225,7 @@ diesel::joinable!(product_categories -> products (product_id));
 diesel::joinable!(product_categories -> categories (category_id));
 diesel::joinable!(outbox -> orders (order_id));
 diesel::joinable!(order_events -> orders (order_id));
+diesel::joinable!(payment_events -> orders (order_id));
 diesel::joinable!(basket_items -> products (product_id));
 diesel::joinable!(product_history -> products (product_id));
 diesel::joinable!(order_lines -> orders (order_id));
@@ -228,6 +244,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     admins,
     login_failures,
     order_events,
+    payment_events,
     outbox,
     accounts,
     basket_merges,

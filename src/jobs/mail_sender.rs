@@ -16,7 +16,7 @@ use crate::config::{MailSettings, Settings};
 use crate::db::models::order::{self, Order, OrderLine};
 use crate::db::models::outbox::{self, OutboxEmail};
 use crate::db::{Db, DbError};
-use crate::domain::EmailKind;
+use crate::domain::{EmailKind, PaymentMode};
 use crate::mail::{compose, compose_reset, ComposeError};
 
 /// An error message is kept this long at most.
@@ -28,6 +28,8 @@ pub struct Sender {
     templates: tera::Tera,
     mail: MailSettings,
     receipt_base: String,
+    /// How to pay by bank transfer, when the shop takes payment so.
+    payment_instructions: Option<String>,
     transport: AsyncSmtpTransport<Tokio1Executor>,
 }
 
@@ -44,6 +46,9 @@ impl Sender {
             .build();
         Ok(Some(Self {
             receipt_base: mail.receipt_base(&settings.addr),
+            payment_instructions: (settings.payments.mode == PaymentMode::Manual)
+                .then(|| settings.payments.instructions.clone())
+                .flatten(),
             db,
             templates,
             mail,
@@ -142,7 +147,8 @@ async fn message_for(
     let Some((order, lines)) = found else {
         return Ok(Err("the order no longer exists".into()));
     };
-    let message = compose(templates, mail, base, row, &order, &lines);
+    let instructions = sender.payment_instructions.as_deref();
+    let message = compose(templates, mail, base, (row, instructions), &order, &lines);
     Ok(message.map_err(|error| error.to_string()))
 }
 

@@ -4,12 +4,15 @@
 //! - [`cleanup`]: every five minutes, expired sessions and the baskets that died with
 //!   them, and failed logins older than the throttle's window, in small batches.
 //! - [`mail_sender`]: every poll interval, the due order emails of the outbox, over SMTP.
+//! - [`payment_deadline`]: every minute, when the shop takes payment, the orders not paid
+//!   by their deadline, cancelled.
 //! - [`catalogue_watch`]: every half `TROLLEY_CATALOGUE_MAX_AGE`, whether the products
 //!   changed, so that the catalogue's copy is read again.
 
 pub mod catalogue_watch;
 pub mod cleanup;
 pub mod mail_sender;
+pub mod payment_deadline;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -17,12 +20,13 @@ use std::time::Duration;
 use crate::catalogue_copy::CatalogueCopy;
 use crate::config::Settings;
 use crate::db::Db;
+use crate::domain::PaymentMode;
 
 /// How often the clean-up runs.
 pub const CLEANUP_EVERY: Duration = Duration::from_secs(300);
 
-/// Starts the jobs that run on the server's async workers: the clean-up and the mail
-/// sender. (The catalogue watcher is a thread of its own, started with the catalogue's
+/// Starts the jobs that run on the server's async workers: the clean-up, the mail
+/// sender and the payment deadline. (The catalogue watcher is a thread of its own, started with the catalogue's
 /// copy: see [`catalogue_watch::watch`].)
 pub fn start(db: &Db, templates: &tera::Tera, settings: &Settings) -> anyhow::Result<()> {
     cleanup::spawn_cleanup(db.clone(), CLEANUP_EVERY);
@@ -31,6 +35,9 @@ pub fn start(db: &Db, templates: &tera::Tera, settings: &Settings) -> anyhow::Re
         templates.clone(),
         settings,
     )?);
+    if settings.payments.mode != PaymentMode::None {
+        payment_deadline::spawn_deadline(db.clone(), settings.payments.deadline_poll);
+    }
     Ok(())
 }
 

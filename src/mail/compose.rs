@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::config::MailSettings;
 use crate::db::models::order::{Order, OrderLine};
 use crate::db::models::outbox::OutboxEmail;
-use crate::domain::Money;
+use crate::domain::{Money, PaymentState};
 
 /// Why an email could not be made: nothing a retry would mend.
 #[derive(Debug, thiserror::Error)]
@@ -40,12 +40,13 @@ struct LineView<'a> {
 }
 
 /// The message for `row`, about `order` with its `lines`; receipt links start with
-/// `receipt_base`.
+/// `receipt_base`. While the order awaits a bank transfer, the email says how to pay:
+/// `instructions` (`TROLLEY_PAYMENT_INSTRUCTIONS`, given when the shop takes them).
 pub fn compose(
     templates: &tera::Tera,
     mail: &MailSettings,
     receipt_base: &str,
-    row: &OutboxEmail,
+    (row, instructions): (&OutboxEmail, Option<&str>),
     order: &Order,
     lines: &[OrderLine],
 ) -> Result<Message, ComposeError> {
@@ -70,6 +71,9 @@ pub fn compose(
     context.insert("address", &order.customer_address);
     context.insert("lines", &lines);
     context.insert("total", &order.total());
+    context.insert("payment", order.payment_state.as_str());
+    let awaiting = order.payment_state == PaymentState::Awaiting;
+    context.insert("instructions", &instructions.filter(|_| awaiting));
     context.insert(
         "receipt_url",
         &format!("{receipt_base}/orders/{}", order.order_token),

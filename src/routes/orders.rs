@@ -5,7 +5,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::views::{OrderLineView, OrderView};
 use crate::db::models::{order, outbox};
-use crate::domain::{OrderStatus, OrderToken};
+use crate::domain::{OrderStatus, OrderToken, PaymentMode, PaymentState};
 use crate::session::TypedSession;
 use crate::web::{note_basket_count, AppError, AppState};
 
@@ -36,7 +36,13 @@ pub async fn receipt(
     // way"; without one the receipt claims nothing.
     let email = email.filter(|_| state.settings.mail.smtp_url.is_some());
     let lines: Vec<OrderLineView> = lines.into_iter().map(OrderLineView::from).collect();
+    // How to pay, while a bank transfer is awaited.
+    let payments = &state.settings.payments;
+    let instructions = payments.instructions.as_deref().filter(|_| {
+        payments.mode == PaymentMode::Manual && order.payment_state == PaymentState::Awaiting
+    });
     let mut context = tera::Context::new();
+    context.insert("payment_instructions", &instructions);
     context.insert("order", &OrderView::new(order, state.settings.timezone));
     context.insert("lines", &lines);
     context.insert("email_kind", &email.map(OrderStatus::as_str));

@@ -176,6 +176,12 @@ pub struct OrderView {
     pub customer_address: String,
     pub total: Money,
     pub created_at: String,
+    /// Its payment state (`not_required`, `awaiting`, `paid`, `expired`, `refunded`).
+    pub payment: &'static str,
+    /// The payment state in words ("awaiting payment").
+    pub payment_label: &'static str,
+    /// When the shop cancels it if not paid; `None` unless awaiting payment.
+    pub payment_due: Option<String>,
 }
 
 /// A moment as the shop's people read it: in the shop's time zone, the zone named
@@ -198,6 +204,9 @@ impl OrderView {
             customer_email: order.customer_email,
             customer_address: order.customer_address,
             created_at: shown_time(order.created_at, zone),
+            payment: order.payment_state.as_str(),
+            payment_label: order.payment_state.label(),
+            payment_due: order.payment_due_at.map(|at| shown_time(at, zone)),
         }
     }
 }

@@ -412,6 +412,7 @@ async fn the_csv_export_has_the_filtered_orders_and_neutralises_formulas() {
             "number",
             "placed_at",
             "status",
+            "payment",
             "name",
             "email",
             "address",
@@ -424,10 +425,11 @@ async fn the_csv_export_has_the_filtered_orders_and_neutralises_formulas() {
         .collect::<Result<_, _>>()
         .expect("valid CSV");
     assert_eq!(rows.len(), 2);
-    assert_eq!(&rows[0][3], "Grace, \"Amazing\" Hopper");
-    assert_eq!(&rows[0][6], "2");
-    assert_eq!(&rows[0][7], "64.00");
-    assert_eq!(&rows[1][3], "'=HYPERLINK(\"http://evil\")");
+    assert_eq!(&rows[0][4], "Grace, \"Amazing\" Hopper");
+    assert_eq!(&rows[0][3], "not_required", "no payment step");
+    assert_eq!(&rows[0][7], "2");
+    assert_eq!(&rows[0][8], "64.00");
+    assert_eq!(&rows[1][4], "'=HYPERLINK(\"http://evil\")");
     let filtered_rows = csv::Reader::from_reader(filtered.body.as_bytes())
         .records()
         .count();

@@ -211,6 +211,10 @@ async fn the_hot_raw_statements_are_kept_prepared() {
             now: chrono::Utc::now().naive_utc(),
             ends_session: None,
             account_id: None,
+            payment: trolley::domain::OrderPayment {
+                state: trolley::domain::PaymentState::NotRequired,
+                due_at: None,
+            },
         },
     );
     assert!(matches!(placed, Ok(Placement::Placed)), "{placed:?}");

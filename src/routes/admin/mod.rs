@@ -38,6 +38,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     .service(page("/orders/{id}", orders::detail))
                     .service(page("/orders/{id}/cancel", orders::confirm_cancel))
                     .service(form("/orders/{id}/status", orders::change_status))
+                    .service(form("/orders/{id}/paid", orders::record_paid))
                     .service(page("/emails", emails::list))
                     .service(form("/emails/{id}/retry", emails::retry))
                     .service(page("/baskets", baskets::show))

@@ -6,7 +6,7 @@ use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
 use super::refusal::{self, Refused};
 use super::{empty_basket, last_order, receipt_location, CheckoutFields};
 use crate::db::models::order::{self, NewOrder, Placement, ShortLine};
-use crate::domain::{BasketId, CustomerDetails, FieldErrors, OrderToken};
+use crate::domain::{BasketId, CustomerDetails, FieldErrors, OrderPayment, OrderToken};
 use crate::session::TypedSession;
 use crate::web::{csrf, see_other, AppError, AppState, Flash, PageNotice, UncheckedForm};
 
@@ -84,17 +84,21 @@ async fn place(
     let account_id = session.account().map(|account| account.id);
     let session_row =
         crate::session::stored_row(req, &state.cookie_key).filter(|_| account_id.is_none());
+    let payments = &state.settings.payments;
+    let (mode, deadline) = (payments.mode, payments.deadline);
     let placement = state
         .db
         .query(move |conn| {
+            let now = chrono::Utc::now().naive_utc();
             let new_order = NewOrder {
                 basket_id: &basket,
                 version: &version,
                 token,
                 customer: &customer,
-                now: chrono::Utc::now().naive_utc(),
+                now,
                 ends_session: session_row.as_deref(),
                 account_id,
+                payment: OrderPayment::at_placing(mode, now, deadline),
             };
             order::place(conn, &new_order)
         })

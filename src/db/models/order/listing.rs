@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use super::Order;
 use crate::db::schema::{order_lines, orders};
 use crate::db::{search, DbConnection, QueryResult};
-use crate::domain::{OrderNumber, OrderStatus};
+use crate::domain::{OrderNumber, OrderStatus, PaymentState};
 
 type Backend = <DbConnection as Connection>::Backend;
 
@@ -14,6 +14,7 @@ type Backend = <DbConnection as Connection>::Backend;
 #[derive(Debug, Clone, Default)]
 pub struct OrderFilter {
     pub status: Option<OrderStatus>,
+    pub payment: Option<PaymentState>,
     /// Matches an order number (`42`, `#42`, `T000042`), or part of a name or email.
     pub query: Option<String>,
 }
@@ -22,6 +23,9 @@ fn filtered(filter: &OrderFilter) -> orders::BoxedQuery<'static, Backend> {
     let mut query = orders::table.into_boxed();
     if let Some(status) = filter.status {
         query = query.filter(orders::status.eq(status.as_str()));
+    }
+    if let Some(payment) = filter.payment {
+        query = query.filter(orders::payment_state.eq(payment.as_str()));
     }
     if let Some(text) = filter
         .query

@@ -1,7 +1,10 @@
 //! Orders: placing one exactly once ([`place`]), reading them back, listing them for
-//! admins ([`listing`]) and moving them on ([`status`]).
+//! admins ([`listing`]), moving them on ([`status`]), their payment ([`payment`]) and its
+//! deadline ([`deadline`]).
 
+mod deadline;
 mod listing;
+mod payment;
 mod place;
 mod status;
 
@@ -10,9 +13,11 @@ use diesel::prelude::*;
 
 use crate::db::schema::{order_events, order_lines, orders};
 use crate::db::{DbConnection, QueryResult};
-use crate::domain::{Money, OrderNumber, OrderStatus, OrderToken};
+use crate::domain::{Money, OrderNumber, OrderStatus, OrderToken, PaymentState};
 
+pub use deadline::{cancel_next_overdue, DEADLINE_ACTOR};
 pub use listing::{item_counts, list, list_all, placed_since, summary, OrderFilter};
+pub use payment::{payment_events, record_payment, PaymentEvent, PaymentRecord};
 pub use place::{basket_version, place, NewOrder, Placement, ShortLine};
 pub use status::{change_status, StatusChange};
 
@@ -28,6 +33,12 @@ pub struct Order {
     pub customer_address: String,
     pub total_pence: i64,
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = String)]
+    pub payment_state: PaymentState,
+    /// When the shop cancels it if no payment has come; `None` unless awaiting payment.
+    pub payment_due_at: Option<NaiveDateTime>,
+    /// The payment's reference (a bank transfer's, as recorded).
+    pub payment_reference: Option<String>,
 }
 
 impl Order {

@@ -9,10 +9,11 @@ use super::{items_per_order, ListParams};
 use crate::db::models::order::{self, Order};
 use crate::web::{AppError, AppState};
 
-const HEADER: [&str; 8] = [
+const HEADER: [&str; 9] = [
     "number",
     "placed_at",
     "status",
+    "payment",
     "name",
     "email",
     "address",
@@ -68,6 +69,7 @@ fn write_csv(orders: &[Order], items: &BTreeMap<i64, i64>) -> anyhow::Result<Vec
             order.number().to_string(),
             order.created_at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
             order.status.as_str().to_owned(),
+            order.payment_state.as_str().to_owned(),
             order.customer_name.clone(),
             order.customer_email.clone(),
             order.customer_address.clone(),

@@ -8,6 +8,7 @@ use chrono::Utc;
 use serde::Deserialize;
 
 use super::super::params::parse_id;
+use super::payment::{after_cancel, refusal, PaymentView};
 use crate::db::models::order::{self, StatusChange};
 use crate::domain::{OrderNumber, OrderStatus};
 use crate::routes::views::{shown_time, OrderLineView, OrderView};
@@ -21,15 +22,18 @@ pub async fn detail(
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let id = parse_id(&path)?;
-    let (found, lines, events) = state
+    let (found, lines, events, payments) = state
         .db
         .run(move |conn| {
             let Some(found) = order::find(conn, id)? else {
                 return Err(AppError::NotFound);
             };
-            Ok((found, order::lines(conn, id)?, order::events(conn, id)?))
+            let (lines, events) = (order::lines(conn, id)?, order::events(conn, id)?);
+            Ok((found, lines, events, order::payment_events(conn, id)?))
         })
         .await?;
+    let (mode, zone) = (state.settings.payments.mode, state.settings.timezone);
+    let payment = PaymentView::new(&found, payments, mode, zone);
     let can_change = found.status == OrderStatus::Placed;
     let events: Vec<BTreeMap<&str, String>> = events
         .into_iter()
@@ -48,6 +52,7 @@ pub async fn detail(
     context.insert("lines", &lines);
     context.insert("events", &events);
     context.insert("can_change", &can_change);
+    context.insert("payment", &payment);
     state.render(&req, StatusCode::OK, "admin/order.html", context)
 }
 
@@ -115,22 +120,20 @@ pub async fn change_status(
         .await?;
     let number = OrderNumber::from_id(id);
     match change {
-        StatusChange::Changed => {
+        StatusChange::Changed { payment: (paid, _) } => {
             if next == OrderStatus::Cancelled {
                 state.catalogue_copy.invalidate();
             }
             log::info!("admin {:?} marked order {number} {next}", admin.username);
             let message = match next {
-                OrderStatus::Cancelled => {
-                    format!("Order {number} is cancelled and its stock put back.")
-                }
+                OrderStatus::Cancelled => after_cancel(number, paid),
                 _ => format!("Order {number} is marked {next}."),
             };
             Ok(state.redirect_with(&format!("/admin/orders/{id}"), &Flash::info(message)))
         }
         StatusChange::NotFound => Err(AppError::NotFound),
-        StatusChange::Refused { current } => Err(AppError::Conflict(format!(
-            "Order {number} is {current}: only a placed order can be shipped or cancelled."
-        ))),
+        StatusChange::Refused { current, payment } => {
+            Err(AppError::Conflict(refusal(number, current, payment)))
+        }
     }
 }

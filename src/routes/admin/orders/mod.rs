@@ -4,6 +4,7 @@
 mod chart;
 mod csv;
 mod detail;
+mod payment;
 
 use std::collections::BTreeMap;
 
@@ -20,12 +21,14 @@ use crate::web::{AppError, AppState};
 
 pub use self::csv::csv;
 pub use detail::{change_status, confirm_cancel, detail};
+pub use payment::record_paid;
 
 pub const PAGE_SIZE: i64 = 50;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct ListParams {
     status: Option<String>,
+    payment: Option<String>,
     q: Option<String>,
     page: Option<String>,
 }
@@ -46,6 +49,7 @@ impl ListParams {
         }
         Ok(OrderFilter {
             status,
+            payment: payment::filter(self.payment.as_deref())?,
             query: query.map(str::to_owned),
         })
     }
@@ -60,6 +64,9 @@ fn query_string(filter: &OrderFilter, page: Option<i64>) -> String {
     let mut pairs: Vec<(&str, String)> = Vec::new();
     if let Some(status) = filter.status {
         pairs.push(("status", status.as_str().to_owned()));
+    }
+    if let Some(payment) = filter.payment {
+        pairs.push(("payment", payment.as_str().to_owned()));
     }
     if let Some(q) = &filter.query {
         pairs.push(("q", q.clone()));
@@ -137,6 +144,7 @@ pub async fn list(
         &filter.status.map(OrderStatus::as_str).unwrap_or(""),
     );
     context.insert("q", filter.query.as_deref().unwrap_or(""));
+    payment::list_context(&mut context, &filter, state.settings.payments.mode);
     context.insert("statuses", &OrderStatus::ALL.map(OrderStatus::as_str));
     context.insert(
         "prev_query",

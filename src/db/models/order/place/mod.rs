@@ -12,7 +12,7 @@ use crate::db::models::basket::BasketLine;
 use crate::db::{
     is_retryable, is_unique_violation, sql, write_transaction, DbConnection, Prepared, QueryResult,
 };
-use crate::domain::{BasketId, CustomerDetails, OrderToken};
+use crate::domain::{BasketId, CustomerDetails, OrderPayment, OrderToken};
 
 /// The basket's version: a digest of its lines, quantities and prices. The checkout form
 /// carries it, so that an order is placed only for the basket the shopper saw.
@@ -93,6 +93,8 @@ pub struct NewOrder<'a> {
     /// The shopper's account, when signed in: the order is the account's, and the
     /// account's basket is emptied rather than deleted.
     pub account_id: Option<i64>,
+    /// The payment it starts with: none needed, or awaited until a deadline.
+    pub payment: OrderPayment,
 }
 
 /// A basket line there was not enough stock for.

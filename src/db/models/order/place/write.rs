@@ -60,6 +60,8 @@ fn in_one_statement(
         .bind::<BigInt, _>(basket::total(lines).pence())
         .bind::<Timestamp, _>(order.now)
         .bind::<Nullable<BigInt>, _>(order.account_id)
+        .bind::<Text, _>(order.payment.state.as_str())
+        .bind::<Nullable<Timestamp>, _>(order.payment.due_at)
         .bind::<Array<BigInt>, _>(column(|line| line.product_id))
         .bind::<Array<Text>, _>(
             lines
@@ -99,6 +101,8 @@ fn one_by_one(
             orders::total_pence.eq(basket::total(lines).pence()),
             orders::created_at.eq(order.now),
             orders::account_id.eq(order.account_id),
+            orders::payment_state.eq(order.payment.state.as_str()),
+            orders::payment_due_at.eq(order.payment.due_at),
         ))
         .returning(orders::id);
     let order_id: i64 = on_backend!(conn, backend => insert_order.get_result(backend)?);
