@@ -3,7 +3,7 @@
 //! Layers, top to bottom; a module imports only from layers below it (checked by
 //! `scripts/check-layers`):
 //! `cli → startup → routes → session → web → jobs → (auth, session_store,
-//! catalogue_copy, seed, templates, mail) → pictures → db → (domain, config,
+//! catalogue_copy, seed, templates, mail, stripe) → pictures → db → (domain, config,
 //! idle_worker)`.
 
 pub mod auth;
@@ -21,5 +21,6 @@ pub mod seed;
 pub mod session;
 pub mod session_store;
 pub mod startup;
+pub mod stripe;
 pub mod templates;
 pub mod web;

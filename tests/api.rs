@@ -4,6 +4,7 @@
 //! `scripts/test` runs the suite on both.
 
 mod common;
+mod stripe_double;
 
 /// The tests, one file per area, in `tests/api/`.
 mod api {
@@ -33,5 +34,6 @@ mod api {
     mod session_middleware;
     mod session_store;
     mod shop;
+    mod stripe_double;
     mod text_input;
 }
