@@ -34,6 +34,7 @@ mod api {
     mod session_middleware;
     mod session_store;
     mod shop;
+    mod stripe_client;
     mod stripe_double;
     mod text_input;
 }
