@@ -120,13 +120,15 @@ pub async fn change_status(
         .await?;
     let number = OrderNumber::from_id(id);
     match change {
-        StatusChange::Changed { payment: (paid, _) } => {
+        StatusChange::Changed {
+            payment: (before, _),
+        } => {
             if next == OrderStatus::Cancelled {
                 state.catalogue_copy.invalidate();
             }
             log::info!("admin {:?} marked order {number} {next}", admin.username);
             let message = match next {
-                OrderStatus::Cancelled => after_cancel(number, paid),
+                OrderStatus::Cancelled => after_cancel(number, before),
                 _ => format!("Order {number} is marked {next}."),
             };
             Ok(state.redirect_with(&format!("/admin/orders/{id}"), &Flash::info(message)))
