@@ -108,6 +108,11 @@ const TEMPLATES: &[(&str, &str)] = &[
         "admin/cancel.html",
         include_str!("../templates/admin/cancel.html"),
     ),
+    ("admin/ship.html", include_str!("../templates/admin/ship.html")),
+    (
+        "partials/shipment.html",
+        include_str!("../templates/partials/shipment.html"),
+    ),
     (
         "emails/order.txt",
         include_str!("../templates/emails/order.txt"),

@@ -73,6 +73,8 @@ diesel::table! {
         total_pence -> BigInt,
         created_at -> Timestamp,
         account_id -> Nullable<BigInt>,
+        carrier -> Nullable<Text>,
+        tracking_number -> Nullable<Text>,
     }
 }
 

@@ -70,6 +70,8 @@ pub fn compose(
     context.insert("address", &order.customer_address);
     context.insert("lines", &lines);
     context.insert("total", &order.total());
+    context.insert("carrier", &order.carrier);
+    context.insert("tracking_number", &order.tracking_number);
     context.insert(
         "receipt_url",
         &format!("{receipt_base}/orders/{}", order.order_token),

@@ -37,6 +37,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     .service(page("/orders.csv", orders::csv))
                     .service(page("/orders/{id}", orders::detail))
                     .service(page("/orders/{id}/cancel", orders::confirm_cancel))
+                    .service(page("/orders/{id}/ship", orders::confirm_ship))
                     .service(form("/orders/{id}/status", orders::change_status))
                     .service(page("/emails", emails::list))
                     .service(form("/emails/{id}/retry", emails::retry))

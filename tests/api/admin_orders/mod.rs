@@ -3,6 +3,7 @@
 //! the receipt and the email ([`shipping`]).
 
 mod revenue;
+mod shipping;
 
 use actix_web::http::StatusCode;
 

@@ -28,6 +28,9 @@ pub struct Order {
     pub customer_address: String,
     pub total_pence: i64,
     pub created_at: NaiveDateTime,
+    /// How it was shipped, when the admin who shipped it said.
+    pub carrier: Option<String>,
+    pub tracking_number: Option<String>,
 }
 
 impl Order {

@@ -1,9 +1,12 @@
 //! The orders list with its filter, search and pages ([`list`]); its chart
-//! ([`chart`]), its CSV export ([`csv`]), one order and its status ([`detail`]).
+//! ([`chart`]), its CSV export ([`csv`]), one order ([`detail`]), the pages that ask
+//! before it is cancelled or shipped ([`confirm`]) and its status ([`status`]).
 
 mod chart;
+mod confirm;
 mod csv;
 mod detail;
+mod status;
 
 use std::collections::BTreeMap;
 
@@ -19,7 +22,9 @@ use crate::routes::views::OrderView;
 use crate::web::{AppError, AppState};
 
 pub use self::csv::csv;
-pub use detail::{change_status, confirm_cancel, detail};
+pub use confirm::{confirm_cancel, confirm_ship};
+pub use detail::detail;
+pub use status::change_status;
 
 pub const PAGE_SIZE: i64 = 50;
 
