@@ -108,7 +108,14 @@ const TEMPLATES: &[(&str, &str)] = &[
         "admin/cancel.html",
         include_str!("../templates/admin/cancel.html"),
     ),
-    ("admin/ship.html", include_str!("../templates/admin/ship.html")),
+    (
+        "admin/ship.html",
+        include_str!("../templates/admin/ship.html"),
+    ),
+    (
+        "admin/macros.html",
+        include_str!("../templates/admin/macros.html"),
+    ),
     (
         "partials/shipment.html",
         include_str!("../templates/partials/shipment.html"),

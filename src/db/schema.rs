@@ -134,6 +134,7 @@ diesel::table! {
         claimed_at -> Nullable<BigInt>,
         account_id -> Nullable<BigInt>,
         secret -> Nullable<Text>,
+        resends -> Integer,
     }
 }
 

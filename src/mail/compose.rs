@@ -84,6 +84,8 @@ pub fn compose(
         .from(mail.from.clone())
         .to(to)
         .subject(row.subject.as_str())
-        .message_id(Some(email.message_id(mail.message_id_domain())))
+        .message_id(Some(
+            email.message_id(mail.message_id_domain(), row.resends),
+        ))
         .multipart(MultiPart::alternative_plain_html(text, html))?)
 }

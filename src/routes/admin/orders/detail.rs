@@ -1,12 +1,15 @@
-//! GET /admin/orders/{id}: one order with its lines, customer, shipment and history.
+//! GET /admin/orders/{id}: one order with its lines, customer, shipment, emails and
+//! history.
 
 use std::collections::BTreeMap;
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::Utc;
 
+use super::super::emails::EmailView;
 use super::super::params::parse_id;
-use crate::db::models::order;
+use crate::db::models::{order, outbox};
 use crate::domain::OrderStatus;
 use crate::routes::views::{shown_time, OrderLineView, OrderView};
 use crate::web::{AppError, AppState};
@@ -17,13 +20,15 @@ pub async fn detail(
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let id = parse_id(&path)?;
-    let (found, lines, events) = state
+    let (found, lines, events, emails) = state
         .db
         .run(move |conn| {
             let Some(found) = order::find(conn, id)? else {
                 return Err(AppError::NotFound);
             };
-            Ok((found, order::lines(conn, id)?, order::events(conn, id)?))
+            let lines = order::lines(conn, id)?;
+            let events = order::events(conn, id)?;
+            Ok((found, lines, events, outbox::for_order(conn, id)?))
         })
         .await?;
     let zone = state.settings.timezone;
@@ -39,11 +44,18 @@ pub async fn detail(
             ])
         })
         .collect();
+    let now_ms = Utc::now().timestamp_millis();
+    let emails: Vec<EmailView> = emails
+        .into_iter()
+        .map(|email| EmailView::new(email, zone, now_ms))
+        .collect();
     let lines: Vec<OrderLineView> = lines.into_iter().map(OrderLineView::from).collect();
     let mut context = tera::Context::new();
     context.insert("order", &OrderView::new(found, zone));
     context.insert("lines", &lines);
     context.insert("events", &events);
+    context.insert("emails", &emails);
+    context.insert("sending", &state.settings.mail.smtp_url.is_some());
     context.insert("can_change", &can_change);
     state.render(&req, StatusCode::OK, "admin/order.html", context)
 }

@@ -7,6 +7,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use serde::Deserialize;
 
+use super::super::note_failed_emails;
 use super::super::params::parse_id;
 use super::confirm::{placed_order, render_ship, ShipForm};
 use crate::db::models::order::{self, StatusChange};
@@ -59,6 +60,7 @@ pub async fn change_status(
             Err(form) => {
                 // Nothing is changed: the page again, unless the order has moved on (409).
                 let (found, lines) = placed_order(&state, id, "shipped").await?;
+                note_failed_emails(&req, &state).await?;
                 let status = StatusCode::UNPROCESSABLE_ENTITY;
                 return render_ship(&req, &state, found, lines, status, &form);
             }
