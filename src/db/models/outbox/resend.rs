@@ -7,7 +7,7 @@ use crate::db::schema::outbox;
 use crate::db::{DbConnection, QueryResult};
 use crate::domain::{EmailKind, EmailState};
 
-/// What a resend came to; each but `NotFound` with the email as it is now.
+/// What a resend came to, with the email as it is now where there is one to send.
 #[derive(Debug, Clone)]
 pub enum Resend {
     /// Queued again: the sender delivers it as copy number `resends`.
