@@ -109,6 +109,18 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/admin/cancel.html"),
     ),
     (
+        "admin/ship.html",
+        include_str!("../templates/admin/ship.html"),
+    ),
+    (
+        "admin/macros.html",
+        include_str!("../templates/admin/macros.html"),
+    ),
+    (
+        "partials/shipment.html",
+        include_str!("../templates/partials/shipment.html"),
+    ),
+    (
         "emails/order.txt",
         include_str!("../templates/emails/order.txt"),
     ),

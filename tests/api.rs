@@ -11,6 +11,7 @@ mod api {
     mod admin;
     mod admin_baskets;
     mod admin_experience;
+    mod admin_orders;
     mod admin_products;
     mod admin_sessions;
     mod basket_version;

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { newContext } from '../lib/browser.mjs';
 import { focused, tabTo } from '../lib/focus.mjs';
 import { TEST_TIMEOUT, withShop } from '../lib/harness.mjs';
-import { SHOPPER, basketLines, pence } from '../lib/shop.mjs';
+import { SHOPPER, adminLogin, basketLines, pence, placeOrder } from '../lib/shop.mjs';
 
 test(
   'a purchase from the catalogue to the receipt with the keyboard alone',
@@ -104,4 +104,50 @@ test(
     await page.getByRole('heading', { name: `Thank you, ${SHOPPER.name}` }).waitFor();
     assert.equal(pence(await page.locator('tfoot .total').innerText()), total);
   }),
+);
+
+test(
+  'the ship page, with and without its errors, and an order page listing its emails, one of them not reaching the mail server, pass axe-core',
+  { timeout: TEST_TIMEOUT },
+  withShop(
+    async ({ url, browser, mail }) => {
+      const shopper = await (await newContext(browser)).newPage();
+      await placeOrder(shopper, url, [[1, 1]], SHOPPER);
+      const page = await (await newContext(browser)).newPage();
+      await adminLogin(page, url);
+      await page.goto(`${url}/admin/orders/1/ship`);
+      await page.getByLabel('Tracking number (optional)').fill('AB\t123');
+      await page.getByLabel('Carrier (optional)').fill('x'.repeat(101));
+      await Promise.all([
+        page.waitForResponse((r) => r.url().endsWith('/admin/orders/1/status')),
+        page.getByRole('button', { name: 'Mark shipped and email the customer' }).click(),
+      ]);
+      await page.locator('#error-summary').waitFor();
+      await page.getByLabel('Carrier (optional)').fill('Royal Mail');
+      await page.getByLabel('Tracking number (optional)').fill('AB123456789GB');
+      await Promise.all([
+        page.waitForURL(`${url}/admin/orders/1`),
+        page.getByRole('button', { name: 'Mark shipped and email the customer' }).click(),
+      ]);
+      await mail.waitFor((m) => m.subject.includes('has shipped'));
+
+      // The mail server goes away; the placed email is resent, and its first try is refused.
+      await mail.stop();
+      await page.reload();
+      await Promise.all([
+        page.waitForURL(`${url}/admin/orders/1`),
+        page.getByRole('button', { name: 'Resend the placed email to ada@example.com' }).click(),
+      ]);
+      const deadline = Date.now() + 20_000;
+      while ((await page.locator('.email-problem').count()) === 0) {
+        assert.ok(Date.now() < deadline, 'the refused attempt was not shown within 20 s');
+        await new Promise((r) => setTimeout(r, 300));
+        await page.reload();
+      }
+      assert.match(await page.locator('.email-problem').innerText(), /The shop could not reach its mail server/);
+      await page.goto(`${url}/admin/emails`);
+      await page.locator('.email-problem').first().waitFor();
+    },
+    { mail: true },
+  ),
 );

@@ -74,6 +74,8 @@ diesel::table! {
         total_pence -> BigInt,
         created_at -> Timestamp,
         account_id -> Nullable<BigInt>,
+        carrier -> Nullable<Text>,
+        tracking_number -> Nullable<Text>,
     }
 }
 
@@ -133,6 +135,7 @@ diesel::table! {
         claimed_at -> Nullable<BigInt>,
         account_id -> Nullable<BigInt>,
         secret -> Nullable<Text>,
+        resends -> Integer,
     }
 }
 

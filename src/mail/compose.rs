@@ -70,6 +70,8 @@ pub fn compose(
     context.insert("address", &order.customer_address);
     context.insert("lines", &lines);
     context.insert("total", &order.total());
+    context.insert("carrier", &order.carrier);
+    context.insert("tracking_number", &order.tracking_number);
     context.insert(
         "receipt_url",
         &format!("{receipt_base}/orders/{}", order.order_token),
@@ -82,6 +84,8 @@ pub fn compose(
         .from(mail.from.clone())
         .to(to)
         .subject(row.subject.as_str())
-        .message_id(Some(email.message_id(mail.message_id_domain())))
+        .message_id(Some(
+            email.message_id(mail.message_id_domain(), row.resends),
+        ))
         .multipart(MultiPart::alternative_plain_html(text, html))?)
 }

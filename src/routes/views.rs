@@ -176,6 +176,8 @@ pub struct OrderView {
     pub customer_address: String,
     pub total: Money,
     pub created_at: String,
+    pub carrier: Option<String>,
+    pub tracking_number: Option<String>,
 }
 
 /// A moment as the shop's people read it: in the shop's time zone, the zone named
@@ -198,6 +200,8 @@ impl OrderView {
             customer_email: order.customer_email,
             customer_address: order.customer_address,
             created_at: shown_time(order.created_at, zone),
+            carrier: order.carrier,
+            tracking_number: order.tracking_number,
         }
     }
 }

@@ -28,4 +28,4 @@ pub use redirect::{is_navigation, see_other};
 pub use shared_html::SharedHtml;
 pub use state::{AppState, PageNotice};
 pub use upload::{read_upload, Upload};
-pub use visitor::{note_basket_count, Visitor};
+pub use visitor::{note_basket_count, FailedEmails, Visitor};

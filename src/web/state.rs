@@ -13,7 +13,7 @@ use super::csrf::CsrfToken;
 use super::errors::{error_title, AppError, ErrorLayout};
 use super::flash::{self, Flash};
 use super::shared_html::SharedHtml;
-use super::visitor::Visitor;
+use super::visitor::{FailedEmails, Visitor};
 
 use crate::catalogue_copy::CatalogueCopy;
 use crate::config::Settings;
@@ -75,6 +75,7 @@ impl AppState {
         context.insert("basket_count", &visitor.basket_count.unwrap_or(0));
         context.insert("admin", &visitor.admin);
         context.insert("account", &visitor.account);
+        context.insert("failed_emails", &FailedEmails::of(req));
         let flash = Flash::from_request(req, &self.cookie_key);
         let notice = req.extensions().get::<PageNotice>().cloned();
         match &notice {
@@ -139,6 +140,7 @@ impl AppState {
         context.insert("basket_count", &layout.basket_count);
         context.insert("admin", &layout.admin);
         context.insert("account", &layout.account);
+        context.insert("failed_emails", &layout.failed_emails);
         context.insert("csrf_token", layout.csrf_token.as_deref().unwrap_or(""));
         let template = if layout.admin_area {
             "admin/error.html"

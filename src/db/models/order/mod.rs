@@ -12,7 +12,7 @@ use crate::db::schema::{order_events, order_lines, orders};
 use crate::db::{DbConnection, QueryResult};
 use crate::domain::{Money, OrderNumber, OrderStatus, OrderToken};
 
-pub use listing::{item_counts, list, list_all, placed_since, summary, OrderFilter};
+pub use listing::{item_counts, list, list_all, revenue_since, summary, OrderFilter, Summary};
 pub use place::{basket_version, place, NewOrder, Placement, ShortLine};
 pub use status::{change_status, StatusChange};
 
@@ -28,6 +28,9 @@ pub struct Order {
     pub customer_address: String,
     pub total_pence: i64,
     pub created_at: NaiveDateTime,
+    /// How it was shipped, when the admin who shipped it said.
+    pub carrier: Option<String>,
+    pub tracking_number: Option<String>,
 }
 
 impl Order {

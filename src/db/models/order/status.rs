@@ -7,7 +7,7 @@ use super::lines;
 use crate::db::models::{outbox, product};
 use crate::db::schema::{order_events, orders};
 use crate::db::{write_transaction, DbConnection, QueryResult};
-use crate::domain::OrderStatus;
+use crate::domain::{OrderStatus, Shipment};
 
 /// What a status change came to.
 #[derive(Debug, PartialEq, Eq)]
@@ -33,12 +33,15 @@ impl From<diesel::result::Error> for StatusAbort {
 }
 
 /// Moves an order from placed to `next` in one transaction: a conditional update (so two
-/// admins cannot both ship or cancel it), the stock put back when cancelled, an event
-/// saying who did it, and the email telling the shopper queued.
+/// admins cannot both ship or cancel it) that stores how it is shipped (`shipment`; a
+/// cancel passes none), the stock put back when cancelled, an event saying who did it,
+/// and the email telling the shopper queued (its sender reads the shipment with the
+/// order).
 pub fn change_status(
     conn: &mut DbConnection,
     order_id: i64,
     next: OrderStatus,
+    shipment: &Shipment,
     admin_username: &str,
     now: NaiveDateTime,
 ) -> QueryResult<StatusChange> {
@@ -59,7 +62,11 @@ pub fn change_status(
                 .filter(orders::id.eq(order_id))
                 .filter(orders::status.eq(OrderStatus::Placed.as_str())),
         )
-        .set(orders::status.eq(next.as_str()))
+        .set((
+            orders::status.eq(next.as_str()),
+            orders::carrier.eq(shipment.carrier()),
+            orders::tracking_number.eq(shipment.tracking_number()),
+        ))
         .execute(conn)?;
         if updated != 1 {
             return Err(StatusAbort::Refused(current));

@@ -1,19 +1,18 @@
-//! GET /admin/orders/{id} and POST /admin/orders/{id}/status.
+//! GET /admin/orders/{id}: one order with its lines, customer, shipment, emails and
+//! history.
 
 use std::collections::BTreeMap;
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Utc;
-use serde::Deserialize;
 
+use super::super::emails::EmailView;
 use super::super::params::parse_id;
-use crate::db::models::order::{self, StatusChange};
-use crate::domain::{OrderNumber, OrderStatus};
+use crate::db::models::{order, outbox};
+use crate::domain::OrderStatus;
 use crate::routes::views::{shown_time, OrderLineView, OrderView};
-use crate::session::AdminIdentity;
-use crate::web::form::required;
-use crate::web::{AppError, AppState, Flash, Form};
+use crate::web::{AppError, AppState};
 
 pub async fn detail(
     req: HttpRequest,
@@ -21,15 +20,18 @@ pub async fn detail(
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let id = parse_id(&path)?;
-    let (found, lines, events) = state
+    let (found, lines, events, emails) = state
         .db
         .run(move |conn| {
             let Some(found) = order::find(conn, id)? else {
                 return Err(AppError::NotFound);
             };
-            Ok((found, order::lines(conn, id)?, order::events(conn, id)?))
+            let lines = order::lines(conn, id)?;
+            let events = order::events(conn, id)?;
+            Ok((found, lines, events, outbox::for_order(conn, id)?))
         })
         .await?;
+    let zone = state.settings.timezone;
     let can_change = found.status == OrderStatus::Placed;
     let events: Vec<BTreeMap<&str, String>> = events
         .into_iter()
@@ -38,99 +40,22 @@ pub async fn detail(
                 ("from", event.from_status),
                 ("to", event.to_status),
                 ("by", event.admin_username),
-                ("at", shown_time(event.created_at, state.settings.timezone)),
+                ("at", shown_time(event.created_at, zone)),
             ])
         })
         .collect();
+    let now_ms = Utc::now().timestamp_millis();
+    let emails: Vec<EmailView> = emails
+        .into_iter()
+        .map(|email| EmailView::new(email, zone, now_ms))
+        .collect();
     let lines: Vec<OrderLineView> = lines.into_iter().map(OrderLineView::from).collect();
     let mut context = tera::Context::new();
-    context.insert("order", &OrderView::new(found, state.settings.timezone));
+    context.insert("order", &OrderView::new(found, zone));
     context.insert("lines", &lines);
     context.insert("events", &events);
+    context.insert("emails", &emails);
+    context.insert("sending", &state.settings.mail.smtp_url.is_some());
     context.insert("can_change", &can_change);
     state.render(&req, StatusCode::OK, "admin/order.html", context)
-}
-
-/// The page that asks before an order is cancelled: the order, its customer and the
-/// stock cancelling puts back. Its form makes the same POST as ever.
-pub async fn confirm_cancel(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    path: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
-    let id = parse_id(&path)?;
-    let (found, lines) = state
-        .db
-        .run(move |conn| {
-            let Some(found) = order::find(conn, id)? else {
-                return Err(AppError::NotFound);
-            };
-            Ok((found, order::lines(conn, id)?))
-        })
-        .await?;
-    if found.status != OrderStatus::Placed {
-        return Err(AppError::Conflict(format!(
-            "Order {} is {}: only a placed order can be cancelled.",
-            found.number(),
-            found.status
-        )));
-    }
-    let lines: Vec<OrderLineView> = lines.into_iter().map(OrderLineView::from).collect();
-    let mut context = tera::Context::new();
-    context.insert("order", &OrderView::new(found, state.settings.timezone));
-    context.insert("lines", &lines);
-    state.render(&req, StatusCode::OK, "admin/cancel.html", context)
-}
-
-/// The status form's field: the status the order is to become.
-#[derive(Debug, Deserialize)]
-pub struct StatusFields {
-    status: Option<String>,
-}
-
-impl TryFrom<StatusFields> for OrderStatus {
-    type Error = AppError;
-
-    fn try_from(fields: StatusFields) -> Result<Self, AppError> {
-        let status = required(fields.status, "status")?;
-        OrderStatus::parse(status.trim()).ok_or_else(|| {
-            AppError::BadRequest("status must be placed, shipped or cancelled.".into())
-        })
-    }
-}
-
-pub async fn change_status(
-    state: web::Data<AppState>,
-    admin: web::ReqData<AdminIdentity>,
-    form: Form<StatusFields>,
-    path: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
-    let id = parse_id(&path)?;
-    let next = OrderStatus::try_from(form.into_inner())?;
-    let username = admin.username.clone();
-    let now = Utc::now().naive_utc();
-    let change = state
-        .db
-        .query(move |conn| order::change_status(conn, id, next, &username, now))
-        .await?;
-    let number = OrderNumber::from_id(id);
-    match change {
-        StatusChange::Changed => {
-            if next == OrderStatus::Cancelled {
-                state.catalogue_copy.invalidate();
-            }
-            log::info!("admin {:?} marked order {number} {next}", admin.username);
-            let message = match next {
-                OrderStatus::Cancelled => {
-                    format!("Order {number} is cancelled and its stock put back.")
-                }
-                _ => format!("Order {number} is marked {next}."),
-            };
-            Ok(state.redirect_with(&format!("/admin/orders/{id}"), &Flash::info(message)))
-        }
-        StatusChange::NotFound => Err(AppError::NotFound),
-        StatusChange::Refused { current } => Err(AppError::Conflict(format!(
-            "Order {number} is {current}: only a placed order can be shipped or cancelled."
-        ))),
-    }
 }
