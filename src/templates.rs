@@ -20,8 +20,8 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/partials/sessions_table.html"),
     ),
     (
-        "account/macros.html",
-        include_str!("../templates/account/macros.html"),
+        "macros/forms.html",
+        include_str!("../templates/macros/forms.html"),
     ),
     (
         "account/login.html",

@@ -12,6 +12,7 @@ mod api {
     mod admin_baskets;
     mod admin_experience;
     mod admin_products;
+    mod admin_refusals;
     mod admin_sessions;
     mod basket_version;
     mod budget;
