@@ -24,6 +24,7 @@ mod api {
     mod emails;
     mod experience;
     mod faults;
+    mod flash_and_menu;
     mod http_manners;
     mod login_throttle;
     mod pictures;
