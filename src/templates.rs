@@ -12,6 +12,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/admin/category.html"),
     ),
     (
+        "admin/nav_links.html",
+        include_str!("../templates/admin/nav_links.html"),
+    ),
+    (
         "admin/category_form.html",
         include_str!("../templates/admin/category_form.html"),
     ),

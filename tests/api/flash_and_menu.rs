@@ -4,7 +4,7 @@
 
 use actix_web::http::StatusCode;
 
-use crate::common::{spawn_app, Browser, MUG, SOLD_OUT};
+use crate::common::{app_and_admin, spawn_app, Browser, MUG, SOLD_OUT};
 
 /// The Dismiss link of a message shown on a page whose address is `path` (escaped as
 /// Tera writes it in an attribute).
@@ -77,5 +77,40 @@ async fn a_refusal_shown_on_the_page_it_came_from_is_dismissed_by_loading_that_p
             .contains(&dismiss_to(&format!("/products/{SOLD_OUT}"))),
         "{}",
         refused.body
+    );
+}
+
+#[actix_web::test]
+async fn the_admin_headers_links_are_also_a_menu_that_opens_without_script() {
+    let (app, admin) = app_and_admin().await;
+
+    let orders = admin.get("/admin/orders").await;
+    let login = app.browser().get("/admin/login").await;
+
+    let menu = &orders.body[orders
+        .body
+        .find(r#"<details class="admin-menu">"#)
+        .expect("a menu")..];
+    let menu = &menu[..menu.find("</details>").expect("its end")];
+    assert!(menu.contains(">Menu</summary>"), "{menu}");
+    for link in [
+        "Orders",
+        "Emails",
+        "Products",
+        "Categories",
+        "Baskets",
+        "Customers",
+        "Sessions",
+        "View shop",
+    ] {
+        assert!(menu.contains(&format!(">{link}</a>")), "{link}: {menu}");
+    }
+    assert!(menu.contains(">Log out</button>"));
+    assert!(orders
+        .body
+        .contains(r#"<nav class="site-nav admin-nav-row" aria-label="Admin">"#));
+    assert!(
+        !login.body.contains("admin-menu"),
+        "nothing to put in a menu before login"
     );
 }
