@@ -76,7 +76,7 @@ fn product_row(app: &TestApp) -> [i64; 4] {
             "SELECT COUNT(*) AS n FROM products WHERE id = {MUG} AND name = 'Enamel Camping Mug'"
         ),
         format!("SELECT price_pence AS n FROM products WHERE id = {MUG}"),
-        format!("SELECT CASE WHEN active THEN 1 ELSE 0 END AS n FROM products WHERE id = {MUG}"),
+        format!("SELECT CAST(CASE WHEN active THEN 1 ELSE 0 END AS BIGINT) AS n FROM products WHERE id = {MUG}"),
         format!("SELECT COUNT(*) AS n FROM product_history WHERE product_id = {MUG}"),
     ]
     .map(|sql| app.scalar(&sql))
