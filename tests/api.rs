@@ -13,6 +13,7 @@ mod api {
     mod admin_experience;
     mod admin_orders;
     mod admin_products;
+    mod admin_refusals;
     mod admin_sessions;
     mod basket_version;
     mod budget;
@@ -26,6 +27,7 @@ mod api {
     mod emails;
     mod experience;
     mod faults;
+    mod flash_and_menu;
     mod http_manners;
     mod login_throttle;
     mod pictures;

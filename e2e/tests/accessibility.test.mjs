@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { newContext } from '../lib/browser.mjs';
+import { submit } from '../lib/accounts.mjs';
+import { violationsHere } from '../lib/axe.mjs';
+import { PHONE, newContext } from '../lib/browser.mjs';
 import { focused, tabTo } from '../lib/focus.mjs';
 import { TEST_TIMEOUT, withShop } from '../lib/harness.mjs';
-import { SHOPPER, adminLogin, basketLines, pence, placeOrder } from '../lib/shop.mjs';
+import { picturesSection } from '../lib/pictures.mjs';
+import { SHOPPER, adminLogin, basketLines, catalogueCard, pence, placeOrder } from '../lib/shop.mjs';
 
 test(
   'a purchase from the catalogue to the receipt with the keyboard alone',
@@ -150,4 +153,40 @@ test(
     },
     { mail: true },
   ),
+);
+
+test(
+  'the owner\'s refused changes on the product page, a message with its Dismiss link and the admin\'s phone menu, open, have no axe-core violations',
+  { timeout: TEST_TIMEOUT },
+  withShop(async ({ url, browser, server }) => {
+    // A stale save: bob saved a new price while the owner's form was open.
+    await server.createAdmin('bob', 'bobs password is long');
+    const [owner, bob] = [await (await newContext(browser)).newPage(), await (await newContext(browser)).newPage()];
+    await adminLogin(owner, url);
+    await adminLogin(bob, url, 'bob', 'bobs password is long');
+    await owner.goto(`${url}/admin/products/1`);
+    await bob.goto(`${url}/admin/products/1`);
+    await bob.getByLabel(/^Price in pounds/).fill('12.00');
+    assert.equal(await submit(bob, url, '/admin/products/1', bob.getByRole('button', { name: 'Save changes' })), 303);
+    assert.equal(await submit(owner, url, '/admin/products/1', owner.getByRole('button', { name: 'Save changes' })), 409);
+    // A stock change below zero, and a picture that is not one.
+    await owner.getByLabel(/^Change by/).fill('-100');
+    assert.equal(await submit(owner, url, '/admin/products/1/stock', owner.getByRole('button', { name: 'Change stock' })), 409);
+    await picturesSection(owner).getByLabel(/^Picture \(/).setInputFiles({ name: 'a.png', mimeType: 'image/png', buffer: Buffer.from('words') });
+    await picturesSection(owner).getByLabel(/^Alternative text/).fill('A mug');
+    assert.equal(await submit(owner, url, '/admin/products/1/images', picturesSection(owner).getByRole('button', { name: 'Add picture' })), 415);
+
+    // A shopper's message with its Dismiss link.
+    const shopper = await (await newContext(browser)).newPage();
+    await shopper.goto(`${url}/`);
+    await Promise.all([shopper.waitForURL(`${url}/#product-2`), catalogueCard(shopper, 2).getByRole('button', { name: /^Add to basket/ }).click()]);
+    await shopper.getByRole('link', { name: 'Dismiss this message' }).waitFor();
+
+    // The admin's menu on a phone, open (a state no address reaches: checked where it is).
+    const phone = await (await newContext(browser, { viewport: PHONE, bypassCSP: true })).newPage();
+    await adminLogin(phone, url);
+    await phone.getByText('Menu', { exact: true }).click();
+    await phone.locator('.admin-menu[open]').waitFor();
+    assert.deepEqual(await violationsHere(phone), []);
+  }),
 );

@@ -44,6 +44,8 @@ diesel::table! {
         admin_username -> Text,
         change -> Text,
         created_at -> Timestamp,
+        version -> Nullable<BigInt>,
+        fields -> Text,
     }
 }
 

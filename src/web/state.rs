@@ -6,7 +6,7 @@ use std::sync::Arc;
 use actix_web::cookie::time::Duration;
 use actix_web::cookie::Key;
 use actix_web::http::header;
-use actix_web::http::StatusCode;
+use actix_web::http::{Method, StatusCode};
 use actix_web::{HttpMessage, HttpRequest, HttpResponse};
 
 use super::csrf::CsrfToken;
@@ -78,16 +78,20 @@ impl AppState {
         context.insert("failed_emails", &FailedEmails::of(req));
         let flash = Flash::from_request(req, &self.cookie_key);
         let notice = req.extensions().get::<PageNotice>().cloned();
+        // A message's Dismiss link loads its page again, where it is not shown twice.
+        let shown_again = req.method() == Method::GET || req.method() == Method::HEAD;
         match &notice {
             Some(notice) => {
                 context.insert("flash", &Flash::error(notice.message.clone()));
                 context.insert("marked_product", &notice.product_id);
                 context.insert("here", &notice.here);
+                context.insert("dismiss_to", &notice.here);
             }
             None => {
                 context.insert("flash", &flash);
                 context.insert("marked_product", &0);
                 context.insert("here", here(req));
+                context.insert("dismiss_to", &shown_again.then(|| here(req)));
             }
         }
         let html = self.templates.render(template, &context)?;

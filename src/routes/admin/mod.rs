@@ -9,6 +9,8 @@ mod orders;
 mod params;
 mod pictures;
 mod product_changes;
+mod product_conflict;
+mod product_form;
 mod products;
 mod sessions;
 
