@@ -130,7 +130,8 @@ for (const viewport of [DESKTOP, PHONE]) {
         const again = await page.goto(`${orderUrl}/ship`);
         assert.equal(again.status(), 409);
         assert.match(await page.locator('main').innerText(), /only a placed order can be shipped/);
-        assert.equal(await page.getByRole('navigation', { name: 'Admin' }).count(), 1);
+        // (On a phone the admin's links are in the header's closed menu.)
+        assert.ok((await page.locator('header nav[aria-label="Admin"]').count()) >= 1);
         assert.equal(await page.getByLabel('Carrier (optional)').count(), 0);
       },
       { mail: true },
