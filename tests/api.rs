@@ -25,6 +25,7 @@ mod api {
     mod faults;
     mod http_manners;
     mod login_throttle;
+    mod operations;
     mod pictures;
     mod security;
     mod session_middleware;

@@ -2,12 +2,14 @@
 //! values that must never be printed ([`values`]).
 
 mod mail;
+mod operations;
 mod values;
 
 use std::time::Duration;
 
 pub use mail::{MailSettings, SenderTuning, SmtpUrl};
-pub use values::{DatabaseUrl, Password, SecretKey};
+pub use operations::OperationsSettings;
+pub use values::{default_pool_size, DatabaseUrl, Password, SecretKey};
 
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -32,6 +34,8 @@ pub struct Settings {
     pub mail: MailSettings,
     /// `TROLLEY_TIMEZONE`: the zone times are shown in (an IANA name).
     pub timezone: chrono_tz::Tz,
+    /// `TROLLEY_METRICS_ADDR`, `TROLLEY_LOG_FORMAT`.
+    pub operations: OperationsSettings,
 }
 
 /// A bad configuration value: names the variable and says what is wrong.
@@ -105,6 +109,7 @@ impl Settings {
             get("TROLLEY_PUBLIC_URL"),
         )?;
         Ok(Self {
+            operations: OperationsSettings::parse(get, &addr)?,
             database_url,
             addr,
             secret_key,
@@ -151,19 +156,6 @@ fn parse_seconds(
         "expected a whole number of seconds from 1 to ten years",
     )
     .map(Duration::from_secs)
-}
-
-/// Database connections per instance unless `TROLLEY_DB_POOL_SIZE` says otherwise: twice
-/// the cores, plus two. Each connection's work keeps a thread and a database process
-/// runnable; more than the cores can run only queue up and lengthen the tail. Measured on
-/// two cores with PostgreSQL on the same machine (wrk, 32 connections, GET /basket with a
-/// session): 4 connections p99 5.9 ms, 6 → 7.8 ms, 10 → 12.3 ms, 16 → 132 ms with stalls
-/// of 0.4 s; adds ran fastest with 6 (6,010/s against 5,396/s with 4 and 5,943/s with 10).
-pub fn default_pool_size() -> u32 {
-    let cores = std::thread::available_parallelism().map_or(2, usize::from);
-    u32::try_from(cores).map_or(500, |cores| {
-        cores.saturating_mul(2).saturating_add(2).min(500)
-    })
 }
 
 /// A whole number within `range`, or `default` when the variable is unset.
@@ -256,6 +248,8 @@ mod tests {
             ("TROLLEY_MAIL_FROM", "not an address"),
             ("TROLLEY_PUBLIC_URL", "shop.example"),
             ("TROLLEY_TIMEZONE", "Mars/Olympus"),
+            ("TROLLEY_METRICS_ADDR", "9100"),
+            ("TROLLEY_LOG_FORMAT", "xml"),
         ] {
             let error = settings(&[(variable, value)]).expect_err(value);
             assert_eq!(error.variable, variable, "{value}");

@@ -12,6 +12,7 @@ pub mod password_reset;
 pub mod picture;
 pub mod product;
 pub mod product_admin;
+pub mod sampled;
 pub mod secret;
 pub mod session;
 
