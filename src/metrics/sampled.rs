@@ -49,14 +49,14 @@ impl Collector for Sampled {
         let Some(sample) = self.last() else {
             return Ok(());
         };
-        let help = "Sessions not yet expired, in the whole shop (sampled)";
+        let help = "Sessions not yet expired, in the whole shop (sampled).";
         let live = ConstGauge::new(sample.live_sessions);
         put(&mut encoder, "trolley_sessions_live", help, None, &live)?;
-        let help = "Emails waiting in the outbox, in the whole shop (sampled)";
+        let help = "Emails waiting in the outbox, in the whole shop (sampled).";
         let queued = ConstGauge::new(sample.emails_queued);
         put(&mut encoder, "trolley_emails_queued", help, None, &queued)?;
         let help = "How long the oldest email still waiting in the outbox has waited; 0 when \
-                    none waits";
+                    none waits.";
         let oldest = ConstGauge::new(age(sample.oldest_queued_at));
         let unit = Some(&Unit::Seconds);
         put(

@@ -59,3 +59,42 @@ impl FromRequest for RequestId {
         ready(Ok(id.unwrap_or_else(RequestId::generate)))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use actix_web::middleware::from_fn;
+    use actix_web::{test, web, App};
+
+    use super::*;
+
+    #[actix_web::test]
+    async fn a_handler_asking_for_the_request_id_gets_the_one_on_the_answer() {
+        let app = test::init_service(App::new().wrap(from_fn(request_id)).route(
+            "/",
+            web::get().to(|id: RequestId| async move {
+                format!(
+                    "{id} {}",
+                    logging::current().map(|c| c == id).unwrap_or(false)
+                )
+            }),
+        ))
+        .await;
+        for (sent, kept) in [
+            (Some("given-1"), true),
+            (Some("bad id"), false),
+            (None, false),
+        ] {
+            let mut req = test::TestRequest::get().uri("/");
+            if let Some(sent) = sent {
+                req = req.insert_header((X_REQUEST_ID, sent));
+            }
+            let answer = test::call_service(&app, req.to_request()).await;
+            let header = answer.headers().get(X_REQUEST_ID).cloned();
+            let body = test::read_body(answer).await;
+            let header = header.and_then(|value| value.to_str().ok().map(str::to_owned));
+            let header = header.unwrap_or_default();
+            assert_eq!(String::from_utf8_lossy(&body), format!("{header} true"));
+            assert_eq!(Some(header.as_str()) == sent, kept);
+        }
+    }
+}
