@@ -9,6 +9,7 @@ use prometheus_client::metrics::counter::ConstCounter;
 use prometheus_client::metrics::gauge::ConstGauge;
 use prometheus_client::registry::{Registry, Unit};
 
+use super::put;
 use crate::db::Db;
 
 pub(super) fn register(registry: &mut Registry, db: &Db) {
@@ -78,15 +79,4 @@ impl Collector for Database {
             &statements,
         )
     }
-}
-
-/// Writes one metric with its descriptor.
-pub(super) fn put(
-    encoder: &mut DescriptorEncoder<'_>,
-    name: &str,
-    help: &str,
-    unit: Option<&Unit>,
-    metric: &impl EncodeMetric,
-) -> Result<(), fmt::Error> {
-    metric.encode(encoder.encode_descriptor(name, help, unit, metric.metric_type())?)
 }

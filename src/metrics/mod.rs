@@ -18,10 +18,11 @@ mod http;
 mod sampled;
 mod shop;
 
+use std::fmt;
 use std::sync::Arc;
 
-use prometheus_client::encoding::prometheus_text;
-use prometheus_client::registry::Registry;
+use prometheus_client::encoding::{prometheus_text, DescriptorEncoder, EncodeMetric};
+use prometheus_client::registry::{Registry, Unit};
 
 use crate::db::Db;
 
@@ -89,6 +90,17 @@ impl Metrics {
         }
         text
     }
+}
+
+/// Writes one metric with its descriptor (for the collectors, which describe their own).
+fn put(
+    encoder: &mut DescriptorEncoder<'_>,
+    name: &str,
+    help: &str,
+    unit: Option<&Unit>,
+    metric: &impl EncodeMetric,
+) -> Result<(), fmt::Error> {
+    metric.encode(encoder.encode_descriptor(name, help, unit, metric.metric_type())?)
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ use prometheus_client::encoding::DescriptorEncoder;
 use prometheus_client::metrics::gauge::ConstGauge;
 use prometheus_client::registry::Unit;
 
-use super::database::put;
+use super::put;
 use crate::db::models::sampled::Sample;
 
 /// The last reading of the shop-wide figures.
