@@ -30,6 +30,7 @@ mod api {
     mod flash_and_menu;
     mod http_manners;
     mod login_throttle;
+    mod operations;
     mod pictures;
     mod security;
     mod session_middleware;

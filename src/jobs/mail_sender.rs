@@ -18,6 +18,7 @@ use crate::db::models::outbox::{self, OutboxEmail};
 use crate::db::{Db, DbError};
 use crate::domain::EmailKind;
 use crate::mail::{compose, compose_reset, ComposeError};
+use crate::metrics::EmailMetrics;
 
 /// An error message is kept this long at most.
 const MAX_ERROR_LEN: usize = 1000;
@@ -29,6 +30,7 @@ pub struct Sender {
     mail: MailSettings,
     receipt_base: String,
     transport: AsyncSmtpTransport<Tokio1Executor>,
+    metrics: EmailMetrics,
 }
 
 impl Sender {
@@ -48,7 +50,13 @@ impl Sender {
             templates,
             mail,
             transport,
+            metrics: EmailMetrics::default(),
         }))
+    }
+
+    /// The sender, counting what it sends and what fails in `metrics`.
+    pub fn counted(self, metrics: EmailMetrics) -> Self {
+        Self { metrics, ..self }
     }
 }
 
@@ -81,9 +89,18 @@ pub async fn send_due(sender: &Sender) -> Result<Pass, DbError> {
             return Ok(pass);
         };
         match send_one(sender, row).await? {
-            Outcome::Sent => pass.sent += 1,
-            Outcome::Retrying => pass.retrying += 1,
-            Outcome::Failed => pass.failed += 1,
+            Outcome::Sent => {
+                sender.metrics.sent();
+                pass.sent += 1;
+            }
+            Outcome::Retrying => {
+                sender.metrics.attempt_failed(false);
+                pass.retrying += 1;
+            }
+            Outcome::Failed => {
+                sender.metrics.attempt_failed(true);
+                pass.failed += 1;
+            }
         }
     }
 }

@@ -6,10 +6,12 @@
 //! - [`mail_sender`]: every poll interval, the due order emails of the outbox, over SMTP.
 //! - [`catalogue_watch`]: every half `TROLLEY_CATALOGUE_MAX_AGE`, whether the products
 //!   changed, so that the catalogue's copy is read again.
+//! - [`sampler`]: with metrics on, every 15 s, the shop-wide figures they show.
 
 pub mod catalogue_watch;
 pub mod cleanup;
 pub mod mail_sender;
+pub mod sampler;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -17,20 +19,27 @@ use std::time::Duration;
 use crate::catalogue_copy::CatalogueCopy;
 use crate::config::Settings;
 use crate::db::Db;
+use crate::metrics::Metrics;
 
 /// How often the clean-up runs.
 pub const CLEANUP_EVERY: Duration = Duration::from_secs(300);
 
-/// Starts the jobs that run on the server's async workers: the clean-up and the mail
-/// sender. (The catalogue watcher is a thread of its own, started with the catalogue's
-/// copy: see [`catalogue_watch::watch`].)
-pub fn start(db: &Db, templates: &tera::Tera, settings: &Settings) -> anyhow::Result<()> {
+/// Starts the jobs that run on the server's async workers: the clean-up, the mail
+/// sender, and with metrics on their sampler. (The catalogue watcher is a thread of its
+/// own, started with the catalogue's copy: see [`catalogue_watch::watch`].)
+pub fn start(
+    db: &Db,
+    templates: &tera::Tera,
+    settings: &Settings,
+    metrics: &Metrics,
+) -> anyhow::Result<()> {
     cleanup::spawn_cleanup(db.clone(), CLEANUP_EVERY);
-    mail_sender::spawn_sender(mail_sender::Sender::new(
-        db.clone(),
-        templates.clone(),
-        settings,
-    )?);
+    let sender = mail_sender::Sender::new(db.clone(), templates.clone(), settings)?;
+    mail_sender::spawn_sender(sender.map(|sender| sender.counted(metrics.emails().clone())));
+    if settings.operations.metrics_addr.is_some() {
+        let every = settings.operations.sample_every;
+        sampler::spawn_sampler(db.clone(), metrics.clone(), every);
+    }
     Ok(())
 }
 

@@ -19,6 +19,7 @@ use crate::catalogue_copy::CatalogueCopy;
 use crate::config::Settings;
 use crate::db::models::unix_now;
 use crate::db::Db;
+use crate::metrics::Metrics;
 
 /// The message for a page drawn in answer to a refused change (a 409 that shows the
 /// page the shopper was on): shown at the top like a flash message, with the product's
@@ -52,6 +53,8 @@ pub struct AppState {
     pub media_cache: crate::web::MediaCache,
     /// The stand-ins parts of pages shared by every visitor are drawn with.
     pub shared_html: SharedHtml,
+    /// What GET /metrics shows (served only when `TROLLEY_METRICS_ADDR` is set).
+    pub metrics: Metrics,
 }
 
 impl AppState {

@@ -13,6 +13,7 @@ pub mod picture;
 pub mod product;
 pub mod product_admin;
 pub mod product_history;
+pub mod sampled;
 pub mod secret;
 pub mod session;
 
