@@ -26,7 +26,7 @@ ENV_EXAMPLE = ".env.example"
 NGINX_CONF = "deploy/nginx.conf"
 PROXY_CONF = "deploy/trolley-proxy.conf"
 NGINX_TEST_TEMPLATE = "deploy/nginx-test.conf.template"
-# Read by env_logger (src/main.rs), not by src/config/.
+# Read by env_logger (src/logging/), not by src/config/.
 LOGGER_VARIABLES = {"RUST_LOG"}
 
 failures = 0
@@ -154,8 +154,9 @@ def trolley_variables() -> set[str]:
                       for path in sorted(ROOT.glob("src/config*.rs"))
                       + sorted(ROOT.glob("src/config/*.rs")))
     names = set(re.findall(r'"((?:DATABASE|TROLLEY)_[A-Z0-9_]+)"', sources))
-    main = read("src/main.rs")
-    if "env_logger::Env::default()" in main or '"RUST_LOG"' in main:
+    logging = read("src/main.rs") + "".join(
+        path.read_text(encoding="utf-8") for path in sorted(ROOT.glob("src/logging/*.rs")))
+    if "env_logger::Env::default()" in logging or '"RUST_LOG"' in logging:
         names |= LOGGER_VARIABLES
     return names
 

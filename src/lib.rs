@@ -3,8 +3,8 @@
 //! Layers, top to bottom; a module imports only from layers below it (checked by
 //! `scripts/check-layers`):
 //! `cli → startup → routes → session → web → jobs → (auth, session_store,
-//! catalogue_copy, seed, templates, mail, stripe) → pictures → db → (domain, config,
-//! idle_worker)`.
+//! catalogue_copy, seed, templates, mail, metrics, stripe) → pictures → db → (domain, config,
+//! idle_worker) → logging`.
 
 pub mod auth;
 pub mod catalogue_copy;
@@ -14,7 +14,9 @@ pub mod db;
 pub mod domain;
 pub mod idle_worker;
 pub mod jobs;
+pub mod logging;
 pub mod mail;
+pub mod metrics;
 pub mod pictures;
 pub mod routes;
 pub mod seed;

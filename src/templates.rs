@@ -12,6 +12,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/admin/category.html"),
     ),
     (
+        "admin/nav_links.html",
+        include_str!("../templates/admin/nav_links.html"),
+    ),
+    (
         "admin/category_form.html",
         include_str!("../templates/admin/category_form.html"),
     ),
@@ -20,8 +24,8 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/partials/sessions_table.html"),
     ),
     (
-        "account/macros.html",
-        include_str!("../templates/account/macros.html"),
+        "macros/forms.html",
+        include_str!("../templates/macros/forms.html"),
     ),
     (
         "account/login.html",
@@ -111,6 +115,18 @@ const TEMPLATES: &[(&str, &str)] = &[
     (
         "admin/cancel.html",
         include_str!("../templates/admin/cancel.html"),
+    ),
+    (
+        "admin/ship.html",
+        include_str!("../templates/admin/ship.html"),
+    ),
+    (
+        "admin/macros.html",
+        include_str!("../templates/admin/macros.html"),
+    ),
+    (
+        "partials/shipment.html",
+        include_str!("../templates/partials/shipment.html"),
     ),
     (
         "emails/order.txt",

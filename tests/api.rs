@@ -12,7 +12,9 @@ mod api {
     mod admin;
     mod admin_baskets;
     mod admin_experience;
+    mod admin_orders;
     mod admin_products;
+    mod admin_refusals;
     mod admin_sessions;
     mod basket_version;
     mod budget;
@@ -26,8 +28,10 @@ mod api {
     mod emails;
     mod experience;
     mod faults;
+    mod flash_and_menu;
     mod http_manners;
     mod login_throttle;
+    mod operations;
     mod payments;
     mod pictures;
     mod security;

@@ -1,6 +1,6 @@
 //! Trolley as operators run it: several `trolley` processes on one PostgreSQL, behind the
-//! repository's nginx rules, and what happens when PostgreSQL stops or an instance is
-//! told to stop. Runs on PostgreSQL only (`scripts/test` runs it in the PostgreSQL pass).
+//! repository's nginx rules, watched by a real Prometheus, and what happens when
+//! PostgreSQL stops or an instance is told to stop. Runs on PostgreSQL only (`scripts/test` runs it in the PostgreSQL pass).
 
 mod common;
 
@@ -9,6 +9,7 @@ mod deployment {
     mod processes;
 
     mod faults;
+    mod monitoring;
     mod outage;
     mod parallel_logins;
     mod topology;

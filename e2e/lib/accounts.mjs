@@ -13,9 +13,9 @@ export function siteHeader(page) {
   return page.locator('header.site-header');
 }
 
-/** The text of the message at the top of the page (the flash), once there is one. */
+/** The text of the message at the top of the page (the flash, not its Dismiss link), once there is one. */
 export async function flashText(page) {
-  const flash = page.locator('main > .flash').first();
+  const flash = page.locator('main > .flash > p').first();
   await flash.waitFor();
   return (await flash.innerText()).trim();
 }

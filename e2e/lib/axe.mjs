@@ -42,6 +42,14 @@ export function recordPages(browser, context) {
 
 async function violationsOf(page, html) {
   await page.setContent(html, { waitUntil: 'load' });
+  return violationsHere(page);
+}
+
+/**
+ * axe-core's violations on the page as it is now (a state no address reaches, such as an
+ * open menu). The page's context must be made with { bypassCSP: true } for the script.
+ */
+export async function violationsHere(page) {
   await page.addScriptTag({ content: AXE_SOURCE });
   return page.evaluate(async () => {
     const results = await window.axe.run(document, { resultTypes: ['violations'] });

@@ -21,13 +21,17 @@ export function focused(page) {
   });
 }
 
-/** Press Tab until the focused element satisfies want(focus); every stop must show a focus ring. */
-export async function tabTo(page, want, what, maxTabs = 80) {
+/**
+ * Press Tab (or `key`, such as Shift+Tab) until the focused element satisfies want(focus);
+ * every stop must show a focus ring.
+ */
+export async function tabTo(page, want, what, maxTabs = 80, key = 'Tab') {
   for (let i = 0; i < maxTabs; i += 1) {
-    await page.keyboard.press('Tab');
+    await page.keyboard.press(key);
     const f = await focused(page);
     if (f.tag !== 'body') assert.ok(f.ring, `no visible focus ring on ${JSON.stringify(f)}`);
     if (want(f)) return f;
   }
   throw new Error(`Tab never reached ${what}`);
 }
+

@@ -72,10 +72,12 @@ export async function prepareOrders(browser, url) {
   try {
     const page = await context.newPage();
     await adminLogin(page, url);
-    await page.goto(`${url}/admin/orders/2`);
+    await page.goto(`${url}/admin/orders/2/ship`);
+    await page.getByLabel('Carrier (optional)').fill('Royal Mail');
+    await page.getByLabel('Tracking number (optional)').fill('AB123456789GB');
     await Promise.all([
       page.waitForURL(`${url}/admin/orders/2`, { waitUntil: 'load' }),
-      page.getByRole('button', { name: 'Mark shipped' }).click(),
+      page.getByRole('button', { name: 'Mark shipped and email the customer' }).click(),
     ]);
     await page.goto(`${url}/admin/orders/3`);
     await Promise.all([page.waitForURL(`${url}/admin/orders/3/cancel`), page.getByRole('link', { name: /^Cancel order/ }).click()]);

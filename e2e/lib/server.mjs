@@ -1,5 +1,5 @@
 // Starts one Trolley server on a free 127.0.0.1 port with a fresh SQLite database.
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -41,7 +41,7 @@ function within(promise, ms) {
 /**
  * Start the server. Options: { sessionTtl: seconds, smtpUrl: where order emails go,
  * env: more variables (e.g. TROLLEY_PAYMENTS) }.
- * Returns { url, stop(), logs() }.
+ * Returns { url, stop(), logs(), createAdmin(username, password) }.
  */
 export async function startServer({ sessionTtl, smtpUrl, env: extra = {}, timeoutMs = 30_000 } = {}) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'trolley-e2e-'));
@@ -120,5 +120,15 @@ export async function startServer({ sessionTtl, smtpUrl, env: extra = {}, timeou
     await sleep(100);
   }
 
-  return { url, stop, logs: () => output };
+  /** Another admin, made with `trolley create-admin` on the server's database. */
+  function createAdmin(username, password) {
+    const adminEnv = { ...env, TROLLEY_ADMIN_USER: username, TROLLEY_ADMIN_PASSWORD: password };
+    return new Promise((resolve, reject) => {
+      execFile(binaryPath(), ['create-admin', username], { cwd: dir, env: adminEnv, timeout: 30_000 }, (err, stdout, stderr) =>
+        err ? reject(new Error(`create-admin ${username}: ${err.message}\n${stderr}`)) : resolve(stdout),
+      );
+    });
+  }
+
+  return { url, stop, logs: () => output, createAdmin };
 }

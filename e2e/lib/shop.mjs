@@ -38,7 +38,7 @@ export async function addFromCatalogue(page, url, productId, quantity = 1) {
     page.waitForURL(new RegExp(`^${literal(url)}/#product-${productId}$`)),
     card.getByRole('button', { name: /^Add to basket/ }).click(),
   ]);
-  await page.locator('.flash', { hasText: /^Added / }).waitFor();
+  await page.locator('main > .flash > p', { hasText: /^Added / }).waitFor();
   await page.goto(`${url}/basket`);
 }
 
@@ -50,7 +50,7 @@ export async function addFromProductPage(page, url, productId, quantity = 1) {
     page.waitForURL(`${url}/products/${productId}#product-${productId}`),
     page.getByRole('button', { name: /^Add to basket/ }).click(),
   ]);
-  await page.locator('.flash', { hasText: /^Added / }).waitFor();
+  await page.locator('main > .flash > p', { hasText: /^Added / }).waitFor();
   await page.goto(`${url}/basket`);
 }
 
@@ -90,10 +90,10 @@ export async function placeOrder(page, url, items, details = SHOPPER) {
   return checkout(page, url, details);
 }
 
-export async function adminLogin(page, url) {
+export async function adminLogin(page, url, username = ADMIN_USER, password = ADMIN_PASSWORD) {
   await page.goto(`${url}/admin/login`);
-  await page.getByLabel('Username').fill(ADMIN_USER);
-  await page.getByLabel('Password').fill(ADMIN_PASSWORD);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
   await Promise.all([page.waitForURL(`${url}/admin/orders`), page.getByRole('button', { name: 'Log in' }).click()]);
 }
 

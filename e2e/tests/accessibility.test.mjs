@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { newContext } from '../lib/browser.mjs';
+import { submit } from '../lib/accounts.mjs';
+import { violationsHere } from '../lib/axe.mjs';
+import { PHONE, newContext } from '../lib/browser.mjs';
 import { focused, tabTo } from '../lib/focus.mjs';
 import { TEST_TIMEOUT, withShop } from '../lib/harness.mjs';
-import { SHOPPER, adminLogin, basketLines, pence, placeOrder } from '../lib/shop.mjs';
+import { picturesSection } from '../lib/pictures.mjs';
+import { SHOPPER, adminLogin, basketLines, catalogueCard, pence, placeOrder } from '../lib/shop.mjs';
 
 test(
   'a purchase from the catalogue to the receipt with the keyboard alone',

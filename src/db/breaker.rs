@@ -1,7 +1,7 @@
 //! The circuit breaker: whether the database answered at the last try, shared by every
 //! connection of a pool.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// Whether the database answered at the last try, shared by every connection of a pool:
 /// the error pages use it to tell "database unreachable" (503) from a fault (500), the
@@ -12,6 +12,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 pub struct Health {
     available: AtomicBool,
     probing: AtomicBool,
+    /// How often the database was found gone (the breaker opened), for the metrics.
+    outages: AtomicU64,
 }
 
 impl Default for Health {
@@ -19,6 +21,7 @@ impl Default for Health {
         Self {
             available: AtomicBool::new(true),
             probing: AtomicBool::new(false),
+            outages: AtomicU64::new(0),
         }
     }
 }
@@ -28,8 +31,17 @@ impl Health {
         self.available.load(Ordering::Relaxed)
     }
 
+    /// Every statement that succeeds says so: the common case is one store.
     pub(crate) fn set(&self, available: bool) {
-        self.available.store(available, Ordering::Relaxed);
+        if available {
+            self.available.store(true, Ordering::Relaxed);
+        } else if self.available.swap(false, Ordering::Relaxed) {
+            self.outages.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    pub fn outages(&self) -> u64 {
+        self.outages.load(Ordering::Relaxed)
     }
 
     /// Claims the one probe; `false` when another is under way.

@@ -5,7 +5,9 @@
 //! differently (`RETURNING` and upserts, `BEGIN IMMEDIATE`, advisory locks) go through
 //! [`dialect`]; raw SQL lives here only, the long statements in [`sql`].
 //!
-//! - [`pool`]: the r2d2 manager that picks the backend, and [`Db`], the pool handle;
+//! - [`pool`]: [`Db`], the pool handle, and [`manager`], the r2d2 manager that picks
+//!   the backend;
+//! - [`permits`]: the first-come, first-served queue for its connections;
 //! - [`breaker`]: the shared "is the database there" flag, the circuit breaker;
 //! - [`instrument`]: what each connection reports (statements, answers, refused writes);
 //! - [`probe`]: the health check's coalesced write probes;
@@ -19,7 +21,9 @@ pub mod breaker;
 pub mod dialect;
 pub mod errors;
 pub mod instrument;
+pub mod manager;
 pub mod models;
+pub mod permits;
 pub mod pool;
 mod prepared;
 pub mod probe;
@@ -35,7 +39,9 @@ pub(crate) use dialect::on_backend;
 pub use dialect::{with_startup_lock, write_transaction};
 pub use errors::{is_foreign_key_violation, is_retryable, is_unique_violation, DbError};
 pub use instrument::StatementCounter;
-pub use pool::{Db, Manager};
+pub use manager::Manager;
+pub use permits::Waits;
+pub use pool::{Db, PoolStatus};
 pub use prepared::{Prepared, Returned};
 
 /// One connection to whichever database `DATABASE_URL` names.

@@ -1,24 +1,22 @@
-//! The connection pool: an r2d2 manager that opens the backend the URL names, and [`Db`],
-//! the handle the rest of Trolley holds.
+//! The connection pool: [`Db`], the handle the rest of Trolley holds (its connections
+//! opened by the [`Manager`]).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use diesel::connection::SimpleConnection;
-use diesel::pg::PgConnection;
 use diesel::r2d2::R2D2Connection;
-use diesel::sqlite::SqliteConnection;
-use diesel::{Connection, RunQueryDsl};
+use diesel::RunQueryDsl;
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
-use tokio::sync::Semaphore;
 
 use super::breaker::Health;
-use super::dialect::POSTGRES_TIMEOUTS;
-use super::instrument::{Instrument, StatementCounter};
+use super::instrument::StatementCounter;
+use super::manager::{open, Manager};
+use super::permits::{Permits, Waits};
 use super::probe::ProbeQueue;
 use super::sql;
 use super::{with_startup_lock, DbConnection, DbError};
 use crate::config::DatabaseUrl;
+use crate::logging;
 
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgresql");
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
@@ -32,85 +30,6 @@ pub const CONNECTION_TIMEOUT: Duration = Duration::from_secs(5);
 /// within a second of the database coming back. Callers wait [`CONNECTION_TIMEOUT`].
 const RECONNECT_PACE: Duration = Duration::from_secs(1);
 
-/// SQLite's wait for the write lock: under the 5 s within which a busy database answers
-/// 503 (a longer wait would answer later, not better).
-const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-     PRAGMA busy_timeout = 4000; PRAGMA foreign_keys = ON;";
-
-/// Opens connections of the backend the URL names (r2d2's manager for [`Db`]). Diesel's
-/// own manager would let the multi-backend connection try each backend in turn, and SQLite
-/// accepts any string as a file name, so the choice is made here, explicitly.
-#[derive(Debug)]
-pub struct Manager {
-    url: DatabaseUrl,
-    counter: Arc<StatementCounter>,
-    health: Arc<Health>,
-}
-
-impl r2d2::ManageConnection for Manager {
-    type Connection = DbConnection;
-    type Error = diesel::r2d2::Error;
-
-    fn connect(&self) -> Result<DbConnection, Self::Error> {
-        let mut conn = open(&self.url)?;
-        conn.set_instrumentation(Instrument::new(
-            Arc::clone(&self.counter),
-            Arc::clone(&self.health),
-        ));
-        Ok(conn)
-    }
-
-    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), Self::Error> {
-        conn.ping().map_err(Self::Error::QueryError)
-    }
-
-    /// Diesel only knows a connection is broken mid-transaction. While a query has lately
-    /// found the server gone (restarted or down), or when this connection has just refused
-    /// a write as read-only, a check decides, so that the pool drops dead and read-only
-    /// connections and recovers by itself when the server is back or writable again.
-    fn has_broken(&self, conn: &mut DbConnection) -> bool {
-        let refused_write = Instrument::take_refused_write(conn);
-        conn.is_broken() || ((refused_write || !self.health.is_available()) && !usable(conn))
-    }
-}
-
-/// Opens a connection of the backend the URL names, set up as Trolley needs it.
-fn open(url: &DatabaseUrl) -> Result<DbConnection, diesel::r2d2::Error> {
-    use diesel::r2d2::Error;
-    Ok(match url {
-        DatabaseUrl::Postgres(url) => {
-            let mut conn = PgConnection::establish(url).map_err(Error::ConnectionError)?;
-            conn.batch_execute(POSTGRES_TIMEOUTS)
-                .map_err(Error::QueryError)?;
-            DbConnection::Postgresql(conn)
-        }
-        DatabaseUrl::Sqlite(path) => {
-            let mut conn = SqliteConnection::establish(path).map_err(Error::ConnectionError)?;
-            // WAL lets readers go on while one writer writes; the busy timeout makes
-            // writers queue instead of failing at once; SQLite leaves foreign keys off
-            // unless asked.
-            conn.batch_execute(SQLITE_PRAGMAS)
-                .map_err(Error::QueryError)?;
-            DbConnection::Sqlite(conn)
-        }
-    })
-}
-
-/// Whether a connection answers and can write. A PostgreSQL session opened while its
-/// database was read-only (`default_transaction_read_only`) stays read-only after the
-/// database is writable again: such a connection is dropped, not kept failing every write.
-fn usable(conn: &mut DbConnection) -> bool {
-    match conn {
-        DbConnection::Postgresql(pg) => pg
-            .batch_execute(
-                "DO $$ BEGIN IF current_setting('transaction_read_only') = 'on' THEN \
-                 RAISE EXCEPTION 'read-only session'; END IF; END $$",
-            )
-            .is_ok(),
-        DbConnection::Sqlite(_) => conn.ping().is_ok(),
-    }
-}
-
 /// The pool and what the rest of the application needs to know about the database.
 #[derive(Clone)]
 pub struct Db {
@@ -118,11 +37,26 @@ pub struct Db {
     counter: Arc<StatementCounter>,
     health: Arc<Health>,
     probes: Arc<ProbeQueue>,
-    /// One permit per pooled connection, handed out first come, first served: requests
-    /// wait here, in order and off the blocking threads, rather than inside r2d2's
-    /// `get()`, whose wake-ups favour no one in particular.
-    permits: Arc<Semaphore>,
+    /// One permit per pooled connection, handed out first come, first served.
+    permits: Arc<Permits>,
     url: DatabaseUrl,
+}
+
+/// The pool as the metrics show it, read when they are scraped.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PoolStatus {
+    /// The most connections the pool opens (`TROLLEY_DB_POOL_SIZE`).
+    pub size: u32,
+    /// Connections open now, and of those, lent out now.
+    pub open: u32,
+    pub in_use: u32,
+    /// Database work holding a permit now (running, or about to get its connection).
+    pub permits_in_use: u32,
+    pub waits: Waits,
+    /// Whether the database answered at the last try (the breaker is closed)…
+    pub available: bool,
+    /// …and how often it has been found gone since start (the breaker opened).
+    pub outages: u64,
 }
 
 impl Db {
@@ -131,11 +65,7 @@ impl Db {
     pub fn new(url: &DatabaseUrl, pool_size: u32) -> Self {
         let counter = Arc::new(StatementCounter::default());
         let health = Arc::new(Health::default());
-        let manager = Manager {
-            url: url.clone(),
-            counter: Arc::clone(&counter),
-            health: Arc::clone(&health),
-        };
+        let manager = Manager::new(url, Arc::clone(&counter), Arc::clone(&health));
         let pool = r2d2::Pool::builder()
             .max_size(pool_size)
             .min_idle(Some(0))
@@ -147,7 +77,7 @@ impl Db {
             counter,
             health,
             probes: Arc::default(),
-            permits: Arc::new(Semaphore::new(pool_size as usize)),
+            permits: Arc::new(Permits::new(pool_size)),
             url: url.clone(),
         }
     }
@@ -165,6 +95,19 @@ impl Db {
     /// Whether the database answered at the last try.
     pub fn is_available(&self) -> bool {
         self.health.is_available()
+    }
+
+    pub fn status(&self) -> PoolStatus {
+        let state = self.pool.state();
+        PoolStatus {
+            size: self.pool.max_size(),
+            open: state.connections,
+            in_use: state.connections.saturating_sub(state.idle_connections),
+            permits_in_use: self.permits.in_use(),
+            waits: self.permits.waits(),
+            available: self.health.is_available(),
+            outages: self.health.outages(),
+        }
     }
 
     /// A connection, waiting at most [`CONNECTION_TIMEOUT`] for one. While the database
@@ -213,7 +156,8 @@ impl Db {
     }
 
     /// Runs `work` with a pooled connection on the blocking thread pool, never on the
-    /// async executor, once a permit is free (in arrival order).
+    /// async executor, once a permit is free (in arrival order). The request's log
+    /// context goes with it, so that lines written there name the request.
     pub async fn run<T, E, F>(&self, work: F) -> Result<T, E>
     where
         F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
@@ -222,23 +166,17 @@ impl Db {
     {
         // The wait for a permit and then for a connection: CONNECTION_TIMEOUT in all.
         let asked = Instant::now();
-        let waiting = Arc::clone(&self.permits).acquire_owned();
-        let permit = match actix_web::rt::time::timeout(CONNECTION_TIMEOUT, waiting).await {
-            Ok(Ok(permit)) => permit,
-            Ok(Err(_closed)) => return Err(E::from(DbError::Cancelled)),
-            Err(_elapsed) => {
-                return Err(E::from(DbError::Unavailable(format!(
-                    "no database connection was free within {CONNECTION_TIMEOUT:?}"
-                ))))
-            }
-        };
+        let permit = self.permits.acquire(CONNECTION_TIMEOUT).await?;
         let db = self.clone();
+        let request = logging::current();
         actix_web::web::block(move || {
             // Held until the work is done, even when the request that asked for it is gone.
             let _permit = permit;
-            let wait = CONNECTION_TIMEOUT.saturating_sub(asked.elapsed());
-            let mut conn = db.conn_within(wait.max(Duration::from_millis(1)))?;
-            work(&mut conn)
+            logging::carried(request, || {
+                let wait = CONNECTION_TIMEOUT.saturating_sub(asked.elapsed());
+                let mut conn = db.conn_within(wait.max(Duration::from_millis(1)))?;
+                work(&mut conn)
+            })
         })
         .await
         .map_err(|_| E::from(DbError::Cancelled))?

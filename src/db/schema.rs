@@ -44,6 +44,8 @@ diesel::table! {
         admin_username -> Text,
         change -> Text,
         created_at -> Timestamp,
+        version -> Nullable<BigInt>,
+        fields -> Text,
     }
 }
 
@@ -74,6 +76,8 @@ diesel::table! {
         total_pence -> BigInt,
         created_at -> Timestamp,
         account_id -> Nullable<BigInt>,
+        carrier -> Nullable<Text>,
+        tracking_number -> Nullable<Text>,
         payment_state -> Text,
         payment_due_at -> Nullable<Timestamp>,
         payment_reference -> Nullable<Text>,
@@ -148,6 +152,7 @@ diesel::table! {
         claimed_at -> Nullable<BigInt>,
         account_id -> Nullable<BigInt>,
         secret -> Nullable<Text>,
+        resends -> Integer,
     }
 }
 

@@ -17,6 +17,7 @@ mod price;
 mod product_draft;
 mod product_id;
 mod quantity;
+mod shipment;
 mod stock;
 
 pub use account_details::{account_email, account_name, NewPassword, SignUp};
@@ -35,4 +36,5 @@ pub use price::parse_pounds;
 pub use product_draft::ProductDraft;
 pub use product_id::ProductId;
 pub use quantity::Quantity;
+pub use shipment::Shipment;
 pub use stock::{StockChange, StockLevel, MAX_STOCK};

@@ -29,9 +29,15 @@ impl OrderEmail {
 
     /// Derived from the event alone (and the sending domain), so that a resend after a
     /// crash between sending and marking it sent carries the same id: mail clients and
-    /// servers see it as the same message.
-    pub fn message_id(self, domain: &str) -> String {
-        format!("<order-{}-{}@{domain}>", self.number, self.kind)
+    /// servers see it as the same message. An admin's resend is a copy of its own: its
+    /// number (`resends`, 0 for the email as first queued) is in the id, so that a mail
+    /// system that drops a Message-ID it has seen still delivers the copy.
+    pub fn message_id(self, domain: &str, resends: i32) -> String {
+        let (number, kind) = (self.number, self.kind);
+        match resends {
+            0 => format!("<order-{number}-{kind}@{domain}>"),
+            copy => format!("<order-{number}-{kind}.{copy}@{domain}>"),
+        }
     }
 }
 
@@ -83,8 +89,13 @@ mod tests {
         let email = OrderEmail::new(OrderNumber::from_id(42), OrderStatus::Shipped);
         assert!(email.subject().contains("T000042"));
         assert_eq!(
-            email.message_id("shop.example"),
+            email.message_id("shop.example", 0),
             "<order-T000042-shipped@shop.example>"
+        );
+        assert_eq!(
+            email.message_id("shop.example", 2),
+            "<order-T000042-shipped.2@shop.example>",
+            "the second resend is a copy of its own"
         );
     }
 

@@ -24,6 +24,25 @@ impl OrderStatus {
         Self::ALL.into_iter().find(|status| status.as_str() == text)
     }
 
+    /// The shop's one rule for revenue, wherever it is counted (the orders list's summary
+    /// and its chart): an order counts unless it was cancelled.
+    pub fn counts_as_revenue(self) -> bool {
+        self != Self::Cancelled
+    }
+
+    /// [`OrderStatus::counts_as_revenue`] in words, as the pages state it.
+    pub const REVENUE_RULE: &'static str =
+        "Revenue, here and in the chart, counts placed and shipped orders: cancelled orders are left out.";
+
+    /// The statuses that count as revenue, as stored.
+    pub fn revenue_statuses() -> Vec<&'static str> {
+        Self::ALL
+            .into_iter()
+            .filter(|status| status.counts_as_revenue())
+            .map(Self::as_str)
+            .collect()
+    }
+
     /// The only changes there are: placed → shipped and placed → cancelled.
     pub fn can_become(self, next: OrderStatus) -> bool {
         self == Self::Placed && next != Self::Placed
@@ -56,6 +75,14 @@ mod tests {
         assert!(!OrderStatus::Placed.can_become(OrderStatus::Placed));
         assert!(!OrderStatus::Shipped.can_become(OrderStatus::Cancelled));
         assert!(!OrderStatus::Cancelled.can_become(OrderStatus::Shipped));
+    }
+
+    #[test]
+    fn cancelled_orders_are_not_revenue() {
+        assert!(OrderStatus::Placed.counts_as_revenue());
+        assert!(OrderStatus::Shipped.counts_as_revenue());
+        assert!(!OrderStatus::Cancelled.counts_as_revenue());
+        assert_eq!(OrderStatus::revenue_statuses(), ["placed", "shipped"]);
     }
 
     #[test]

@@ -18,6 +18,7 @@ use crate::db::models::outbox::{self, OutboxEmail};
 use crate::db::{Db, DbError};
 use crate::domain::{EmailKind, PaymentMode};
 use crate::mail::{compose, compose_reset, ComposeError};
+use crate::metrics::EmailMetrics;
 
 /// An error message is kept this long at most.
 const MAX_ERROR_LEN: usize = 1000;
@@ -31,6 +32,7 @@ pub struct Sender {
     /// How to pay by bank transfer, when the shop takes payment so.
     payment_instructions: Option<String>,
     transport: AsyncSmtpTransport<Tokio1Executor>,
+    metrics: EmailMetrics,
 }
 
 impl Sender {
@@ -53,7 +55,13 @@ impl Sender {
             templates,
             mail,
             transport,
+            metrics: EmailMetrics::default(),
         }))
+    }
+
+    /// The sender, counting what it sends and what fails in `metrics`.
+    pub fn counted(self, metrics: EmailMetrics) -> Self {
+        Self { metrics, ..self }
     }
 }
 
@@ -86,9 +94,18 @@ pub async fn send_due(sender: &Sender) -> Result<Pass, DbError> {
             return Ok(pass);
         };
         match send_one(sender, row).await? {
-            Outcome::Sent => pass.sent += 1,
-            Outcome::Retrying => pass.retrying += 1,
-            Outcome::Failed => pass.failed += 1,
+            Outcome::Sent => {
+                sender.metrics.sent();
+                pass.sent += 1;
+            }
+            Outcome::Retrying => {
+                sender.metrics.attempt_failed(false);
+                pass.retrying += 1;
+            }
+            Outcome::Failed => {
+                sender.metrics.attempt_failed(true);
+                pass.failed += 1;
+            }
         }
     }
 }

@@ -74,6 +74,8 @@ pub fn compose(
     context.insert("payment", order.payment_state.as_str());
     let awaiting = order.payment_state == PaymentState::Awaiting;
     context.insert("instructions", &instructions.filter(|_| awaiting));
+    context.insert("carrier", &order.carrier);
+    context.insert("tracking_number", &order.tracking_number);
     context.insert(
         "receipt_url",
         &format!("{receipt_base}/orders/{}", order.order_token),
@@ -86,6 +88,8 @@ pub fn compose(
         .from(mail.from.clone())
         .to(to)
         .subject(row.subject.as_str())
-        .message_id(Some(email.message_id(mail.message_id_domain())))
+        .message_id(Some(
+            email.message_id(mail.message_id_domain(), row.resends),
+        ))
         .multipart(MultiPart::alternative_plain_html(text, html))?)
 }

@@ -76,6 +76,7 @@ mod tests {
             claimed_at: Some(0),
             account_id: Some(3),
             secret: secret.map(str::to_owned),
+            resends: 0,
         }
     }
 

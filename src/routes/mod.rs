@@ -6,6 +6,7 @@ mod basket;
 mod checkout;
 mod health;
 mod media;
+pub mod metrics;
 mod orders;
 mod owned_sessions;
 mod return_to;

@@ -182,6 +182,8 @@ pub struct OrderView {
     pub payment_label: &'static str,
     /// When the shop cancels it if not paid; `None` unless awaiting payment.
     pub payment_due: Option<String>,
+    pub carrier: Option<String>,
+    pub tracking_number: Option<String>,
 }
 
 /// A moment as the shop's people read it: in the shop's time zone, the zone named
@@ -207,6 +209,8 @@ impl OrderView {
             payment: order.payment_state.as_str(),
             payment_label: order.payment_state.label(),
             payment_due: order.payment_due_at.map(|at| shown_time(at, zone)),
+            carrier: order.carrier,
+            tracking_number: order.tracking_number,
         }
     }
 }

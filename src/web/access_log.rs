@@ -2,13 +2,41 @@
 //! is the receipt's password, so `/orders/{token}` is logged as `/orders/[redacted]`; a
 //! password reset link's token likewise (`/account/reset/[redacted]`).
 
-use actix_web::dev::ServiceRequest;
-use actix_web::middleware::Logger;
+use std::time::Instant;
 
-/// The access log middleware: client, request line (redacted), status, size, time.
-pub fn access_log() -> Logger {
-    Logger::new(r#"%a "%{request}xi" %s %b %Dms"#)
-        .custom_request_replace("request", |req: &ServiceRequest| request_line(req))
+use actix_web::body::{BodySize, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+use log::Level;
+
+/// Middleware: one line per request, written when the answer is ready (inside the
+/// request's log context, so that it names the request's id): client, request line
+/// (redacted), status, body size (`-` for a stream), time in milliseconds.
+pub async fn access_log(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    if !log::log_enabled!(Level::Info) {
+        return next.call(req).await;
+    }
+    let started = Instant::now();
+    let client = req
+        .peer_addr()
+        .map_or_else(|| "-".to_owned(), |addr| addr.ip().to_string());
+    let line = request_line(&req);
+    let answered = next.call(req).await;
+    let (status, size) = match &answered {
+        Ok(response) => (response.status(), response.response().body().size()),
+        Err(error) => (error.as_response_error().status_code(), BodySize::None),
+    };
+    let size = match size {
+        BodySize::Sized(bytes) => bytes.to_string(),
+        BodySize::None => "0".to_owned(),
+        BodySize::Stream => "-".to_owned(),
+    };
+    let took = started.elapsed().as_secs_f64() * 1000.0;
+    log::info!("{client} \"{line}\" {} {size} {took:.6}ms", status.as_u16());
+    answered
 }
 
 fn request_line(req: &ServiceRequest) -> String {

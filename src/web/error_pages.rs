@@ -13,7 +13,7 @@ use super::errors::ErrorLayout;
 use super::errors::{add_retry_after, ErrorMessage, PlainAnswer};
 use super::headers::add_security_headers;
 use super::state::AppState;
-use super::visitor::Visitor;
+use super::visitor::{FailedEmails, Visitor};
 use crate::db::models::basket;
 use crate::db::DbError;
 use crate::domain::BasketId;
@@ -170,6 +170,7 @@ async fn error_layout(state: Option<&AppState>, req: &HttpRequest) -> ErrorLayou
         account: visitor.account,
         basket_count,
         csrf_token,
+        failed_emails: FailedEmails::of(req),
     }
 }
 

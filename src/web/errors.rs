@@ -108,6 +108,8 @@ pub struct ErrorLayout {
     pub account: Option<String>,
     pub basket_count: i64,
     pub csrf_token: Option<String>,
+    /// The admin header's count of failed emails, when the request read it.
+    pub failed_emails: i64,
 }
 
 /// An error page's heading and title: what happened, in words.

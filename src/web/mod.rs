@@ -1,5 +1,6 @@
 //! What every handler shares: the application state and page rendering, error pages,
-//! CSRF, flash messages, signed cookies, security headers and the form extractors.
+//! CSRF, flash messages, signed cookies, security headers and the form extractors; and
+//! what every request passes through: its id, its metrics, the access log.
 
 pub mod access_log;
 pub mod cookies;
@@ -12,6 +13,8 @@ pub mod headers;
 mod media_cache;
 mod page_number;
 mod redirect;
+pub mod request_id;
+pub mod request_metrics;
 mod shared_html;
 mod state;
 pub mod text_input;
@@ -28,4 +31,4 @@ pub use redirect::{is_navigation, see_other};
 pub use shared_html::SharedHtml;
 pub use state::{AppState, PageNotice};
 pub use upload::{read_upload, Upload};
-pub use visitor::{note_basket_count, Visitor};
+pub use visitor::{note_basket_count, FailedEmails, Visitor};

@@ -6,19 +6,20 @@ use std::sync::Arc;
 use actix_web::cookie::time::Duration;
 use actix_web::cookie::Key;
 use actix_web::http::header;
-use actix_web::http::StatusCode;
+use actix_web::http::{Method, StatusCode};
 use actix_web::{HttpMessage, HttpRequest, HttpResponse};
 
 use super::csrf::CsrfToken;
 use super::errors::{error_title, AppError, ErrorLayout};
 use super::flash::{self, Flash};
 use super::shared_html::SharedHtml;
-use super::visitor::Visitor;
+use super::visitor::{FailedEmails, Visitor};
 
 use crate::catalogue_copy::CatalogueCopy;
 use crate::config::Settings;
 use crate::db::models::unix_now;
 use crate::db::Db;
+use crate::metrics::Metrics;
 
 /// The message for a page drawn in answer to a refused change (a 409 that shows the
 /// page the shopper was on): shown at the top like a flash message, with the product's
@@ -52,6 +53,8 @@ pub struct AppState {
     pub media_cache: crate::web::MediaCache,
     /// The stand-ins parts of pages shared by every visitor are drawn with.
     pub shared_html: SharedHtml,
+    /// What GET /metrics shows (served only when `TROLLEY_METRICS_ADDR` is set).
+    pub metrics: Metrics,
 }
 
 impl AppState {
@@ -75,18 +78,23 @@ impl AppState {
         context.insert("basket_count", &visitor.basket_count.unwrap_or(0));
         context.insert("admin", &visitor.admin);
         context.insert("account", &visitor.account);
+        context.insert("failed_emails", &FailedEmails::of(req));
         let flash = Flash::from_request(req, &self.cookie_key);
         let notice = req.extensions().get::<PageNotice>().cloned();
+        // A message's Dismiss link loads its page again, where it is not shown twice.
+        let shown_again = req.method() == Method::GET || req.method() == Method::HEAD;
         match &notice {
             Some(notice) => {
                 context.insert("flash", &Flash::error(notice.message.clone()));
                 context.insert("marked_product", &notice.product_id);
                 context.insert("here", &notice.here);
+                context.insert("dismiss_to", &notice.here);
             }
             None => {
                 context.insert("flash", &flash);
                 context.insert("marked_product", &0);
                 context.insert("here", here(req));
+                context.insert("dismiss_to", &shown_again.then(|| here(req)));
             }
         }
         let html = self.templates.render(template, &context)?;
@@ -139,6 +147,7 @@ impl AppState {
         context.insert("basket_count", &layout.basket_count);
         context.insert("admin", &layout.admin);
         context.insert("account", &layout.account);
+        context.insert("failed_emails", &layout.failed_emails);
         context.insert("csrf_token", layout.csrf_token.as_deref().unwrap_or(""));
         let template = if layout.admin_area {
             "admin/error.html"

@@ -28,3 +28,18 @@ pub fn note_basket_count(req: &HttpRequest, count: i64) {
         visitor.basket_count = Some(count);
     }
 }
+
+/// How many emails have failed, for the admin header's Emails link (see
+/// `AppState::render`) and any error page the request ends in: put in the request's
+/// extensions by the admin guard, for the pages it lets through.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FailedEmails(pub i64);
+
+impl FailedEmails {
+    /// The count the request carries, 0 when none was read.
+    pub fn of(req: &HttpRequest) -> i64 {
+        req.extensions()
+            .get::<FailedEmails>()
+            .map_or(0, |failed| failed.0)
+    }
+}

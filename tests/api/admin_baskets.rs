@@ -57,7 +57,10 @@ async fn live_baskets_count_only_unexpired_sessions_and_show_idle_ones() {
         !page.body.contains(">5<"),
         "the expired basket's 5 teapots are not counted"
     );
-    assert_eq!(used, 5, "the session and four reads");
+    assert_eq!(
+        used, 6,
+        "the session, the header's count of failed emails and four reads"
+    );
     assert_eq!(app.snapshot(), before, "nothing written");
 }
 

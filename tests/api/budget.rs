@@ -264,3 +264,31 @@ async fn signed_in_pages_and_adds_cost_what_a_guests_do() {
     assert_eq!(signed_in_add, guest_add, "session read, line upsert");
     assert_eq!(signed_in_basket, 1);
 }
+
+/// An admin page's header counts the failed emails: one statement, the same on every page
+/// (a CSV download, which has no header, does without it).
+#[actix_web::test]
+async fn an_admin_page_counts_the_failed_emails_in_one_statement() {
+    let app = app().await;
+    let admin = crate::api::admin_orders::admin(&app).await;
+    let order = crate::api::admin_orders::buy(&app, TEAPOT, 1, "Ada", "ada@example.com").await;
+    admin.get("/admin/emails").await;
+
+    let (emails, page) = statements_for(&app, || admin.get("/admin/emails")).await;
+    let path = format!("/admin/orders/{}", order.id);
+    let (detail, _) = statements_for(&app, || admin.get(&path)).await;
+    let (csv, _) = statements_for(&app, || admin.get("/admin/orders.csv")).await;
+    let (missing, _) = statements_for(&app, || admin.get("/admin/orders/999")).await;
+
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(
+        emails, 4,
+        "the session, the failed emails' count, the page of the outbox, its count"
+    );
+    assert_eq!(
+        detail, 6,
+        "the session, the count, the order, its lines, its history, its emails"
+    );
+    assert_eq!(missing, 3, "the session, the count, the order not found");
+    assert_eq!(csv, 3, "the session, the orders, their lines: no count");
+}

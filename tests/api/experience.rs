@@ -78,7 +78,7 @@ async fn a_refused_add_on_a_product_page_is_409_with_that_page_the_message_and_t
     );
     assert!(page.body.contains("only 5 of Copper Watering Can"));
     assert!(
-        page.body.contains("class=\"flash flash-error\""),
+        page.body.contains("class=\"flash flash-error"),
         "the message at the top"
     );
     assert!(page.body.contains("add-form-refused"), "the form is marked");

@@ -136,6 +136,8 @@ async fn an_unwritable_sqlite_database_answers_writes_with_503_and_healthz_says_
 
     assert_503_with_retry_after(&add);
     assert_503_with_retry_after(&new_session);
+    // The session store's failure is answered outside the middleware chain, with its id.
+    assert!(new_session.header("x-request-id").is_some());
     assert_503_with_retry_after(&health);
     assert_eq!(health.body, "unavailable");
     assert_eq!(reading.status, StatusCode::OK, "reads still work");

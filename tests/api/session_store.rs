@@ -305,6 +305,9 @@ async fn the_migration_names_the_basket_of_sessions_stored_before_it() {
     };
     // Back to just before sessions named their basket: the later migrations first.
     assert_eq!(revert().expect("revert"), "20261210000001");
+    assert_eq!(revert().expect("revert"), "20261209000004");
+    assert_eq!(revert().expect("revert"), "20261209000003");
+    assert_eq!(revert().expect("revert"), "20261209000002");
     assert_eq!(revert().expect("revert"), "20261209000001");
     assert_eq!(revert().expect("revert"), "20261208000001");
     assert_eq!(revert().expect("revert"), "20261207000001");

@@ -64,6 +64,8 @@ pub fn test_settings(database: &TestDatabase) -> Settings {
 pub struct TestApp {
     pub address: String,
     pub port: u16,
+    /// The metrics' own port, when `settings.operations.metrics_addr` asked for them.
+    pub metrics_port: Option<u16>,
     pub db: Db,
     pub database: Rc<TestDatabase>,
     pub settings: Settings,
@@ -93,11 +95,13 @@ pub async fn spawn_app_on(database: Rc<TestDatabase>, settings: Settings) -> Tes
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
     let application = Application::with_listener(state, listener).expect("the app builds");
     let port = application.port();
+    let metrics_port = application.metrics_port();
     let handle = application.server_handle();
     actix_web::rt::spawn(application.into_server());
     TestApp {
         address: format!("http://127.0.0.1:{port}"),
         port,
+        metrics_port,
         db,
         database,
         settings,

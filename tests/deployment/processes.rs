@@ -209,8 +209,19 @@ impl Instance {
         instance
     }
 
+    /// Starts an instance with more variables set, and waits until it answers /healthz.
+    pub fn start_with(database_url: &str, secret_key: Option<&str>, vars: &[(&str, &str)]) -> Self {
+        let instance = Self::spawn_with(database_url, secret_key, vars);
+        instance.wait_healthy(Duration::from_secs(60));
+        instance
+    }
+
     /// Starts an instance without waiting for it.
     pub fn spawn(database_url: &str, secret_key: Option<&str>) -> Self {
+        Self::spawn_with(database_url, secret_key, &[])
+    }
+
+    fn spawn_with(database_url: &str, secret_key: Option<&str>, vars: &[(&str, &str)]) -> Self {
         let dir = tempfile::tempdir().expect("temporary directory");
         let log = dir.path().join("trolley.log");
         let port = free_port();
@@ -237,6 +248,7 @@ impl Instance {
         if let Some(key) = secret_key {
             command.env("TROLLEY_SECRET_KEY", key);
         }
+        command.envs(vars.iter().copied());
         let child = command.spawn().expect("start trolley");
         Self {
             child,

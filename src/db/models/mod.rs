@@ -12,6 +12,8 @@ pub mod password_reset;
 pub mod picture;
 pub mod product;
 pub mod product_admin;
+pub mod product_history;
+pub mod sampled;
 pub mod secret;
 pub mod session;
 

@@ -6,7 +6,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::BigInt;
 
-use super::product_admin::{self, PLACEHOLDER_IMAGE};
+use super::product_admin::PLACEHOLDER_IMAGE;
+use super::product_history;
 use crate::db::schema::{media, product_images, products};
 use crate::db::{on_backend, sql, write_transaction, DbConnection, Prepared, QueryResult};
 use crate::domain::{gallery_to_stored, Picture, Variant};
@@ -115,7 +116,7 @@ pub fn add(
         }
         refresh_gallery(conn, product_id)?;
         let change = format!("added a picture ({alt})");
-        product_admin::record(conn, product_id, by.admin, &change, by.now)?;
+        product_history::record(conn, product_id, by.admin, &change, by.now)?;
         Ok(Added::Added(image_id))
     })
 }
@@ -143,7 +144,7 @@ pub fn remove(
             return Ok(None);
         }
         refresh_gallery(conn, product_id)?;
-        product_admin::record(conn, product_id, by.admin, "removed a picture", by.now)?;
+        product_history::record(conn, product_id, by.admin, "removed a picture", by.now)?;
         Ok(Some(names))
     })
 }
@@ -171,7 +172,7 @@ pub fn make_first(
         if moved == 1 {
             refresh_gallery(conn, product_id)?;
             let change = "made another picture the main one";
-            product_admin::record(conn, product_id, by.admin, change, by.now)?;
+            product_history::record(conn, product_id, by.admin, change, by.now)?;
         }
         Ok(moved == 1)
     })

@@ -1,6 +1,6 @@
 //! What admins do to the catalogue: create and edit products (optimistic concurrency on
-//! `version`), change stock by signed amounts, and the history of who did what, when.
-//! Every change writes its history row in the same transaction.
+//! `version`) and change stock by signed amounts. Every change writes its history row
+//! (see [`product_history`](super::product_history)) in the same transaction.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -8,7 +8,8 @@ use diesel::sql_types::{BigInt, Integer};
 
 use super::category;
 use super::product::Product;
-use crate::db::schema::{product_history, products};
+use super::product_history::{field, record, record_edit, Saved as Made};
+use crate::db::schema::products;
 use crate::db::sql;
 use crate::db::{on_backend, write_transaction, DbConnection, Prepared, QueryResult};
 use crate::domain::{Money, ProductDraft, StockChange, StockLevel, MAX_STOCK};
@@ -16,13 +17,6 @@ use crate::domain::{Money, ProductDraft, StockChange, StockLevel, MAX_STOCK};
 /// Where new products' picture comes from until the catalogue has uploads.
 /// The small picture of a product with none.
 pub const PLACEHOLDER_IMAGE: &str = "/static/img/products/placeholder.svg";
-
-#[derive(Debug, Clone, Queryable)]
-pub struct HistoryEntry {
-    pub admin_username: String,
-    pub change: String,
-    pub created_at: NaiveDateTime,
-}
 
 /// Every product, active or not, in id order, a page at a time.
 pub fn list(conn: &mut DbConnection, offset: i64, limit: i64) -> QueryResult<Vec<Product>> {
@@ -36,25 +30,6 @@ pub fn list(conn: &mut DbConnection, offset: i64, limit: i64) -> QueryResult<Vec
 
 pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
     products::table.count().get_result(conn)
-}
-
-/// Records a change to a product in its history, in the caller's transaction.
-pub fn record(
-    conn: &mut DbConnection,
-    product_id: i64,
-    admin: &str,
-    change: &str,
-    now: NaiveDateTime,
-) -> QueryResult<()> {
-    diesel::insert_into(product_history::table)
-        .values((
-            product_history::product_id.eq(product_id),
-            product_history::admin_username.eq(admin),
-            product_history::change.eq(change),
-            product_history::created_at.eq(now),
-        ))
-        .execute(conn)?;
-    Ok(())
 }
 
 fn state_word(active: bool) -> &'static str {
@@ -140,13 +115,17 @@ pub enum Saved {
     NotFound,
 }
 
-fn describe_edit(before: &Product, draft: &ProductDraft) -> String {
+/// What an edit changes, in words, and the form's fields it changes.
+fn describe_edit(before: &Product, draft: &ProductDraft) -> (String, Vec<&'static str>) {
     let mut changes = Vec::new();
+    let mut fields = Vec::new();
     if before.name != draft.name {
         changes.push(format!("name “{}” → “{}”", before.name, draft.name));
+        fields.push(field::NAME);
     }
     if before.description != draft.description {
         changes.push("description".to_owned());
+        fields.push(field::DESCRIPTION);
     }
     if before.price_pence != draft.price.pence() {
         changes.push(format!(
@@ -154,14 +133,15 @@ fn describe_edit(before: &Product, draft: &ProductDraft) -> String {
             Money::from_pence(before.price_pence),
             draft.price
         ));
+        fields.push(field::PRICE);
     }
     if before.active != draft.active {
         changes.push(format!("now {}", state_word(draft.active)));
+        fields.push(field::ACTIVE);
     }
-    if changes.is_empty() {
-        NO_CHANGE.to_owned()
-    } else {
-        changes.join("; ")
+    match changes.is_empty() {
+        true => (NO_CHANGE.to_owned(), fields),
+        false => (changes.join("; "), fields),
     }
 }
 
@@ -199,12 +179,20 @@ pub fn save(
             return Ok(Saved::Stale);
         }
         let moved = category::replace_for_product(conn, id, edit.categories)?;
-        let change = match (describe_edit(&before, draft), moved) {
-            (fields, None) => fields,
-            (fields, Some(names)) if fields == NO_CHANGE => categories_change(&names),
-            (fields, Some(names)) => format!("{fields}; {}", categories_change(&names)),
+        let (words, mut fields) = describe_edit(&before, draft);
+        if moved.is_some() {
+            fields.push(field::CATEGORIES);
+        }
+        let change = match moved {
+            None => words,
+            Some(names) if words == NO_CHANGE => categories_change(&names),
+            Some(names) => format!("{words}; {}", categories_change(&names)),
         };
-        record(conn, id, admin, &change, now)?;
+        let made = Made {
+            version: version + 1,
+            fields: &fields,
+        };
+        record_edit(conn, id, (admin, now), &change, made)?;
         Ok(Saved::Saved)
     })
 }
@@ -265,18 +253,4 @@ pub fn change_stock(
             }),
         }
     })
-}
-
-/// A product's history, newest first (the last 100 changes).
-pub fn history(conn: &mut DbConnection, id: i64) -> QueryResult<Vec<HistoryEntry>> {
-    product_history::table
-        .filter(product_history::product_id.eq(id))
-        .select((
-            product_history::admin_username,
-            product_history::change,
-            product_history::created_at,
-        ))
-        .order(product_history::id.desc())
-        .limit(100)
-        .load(conn)
 }

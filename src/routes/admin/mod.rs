@@ -9,6 +9,8 @@ mod orders;
 mod params;
 mod pictures;
 mod product_changes;
+mod product_conflict;
+mod product_form;
 mod products;
 mod sessions;
 
@@ -16,12 +18,12 @@ use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
 use actix_web::middleware::{from_fn, Next};
-use actix_web::{web, HttpMessage, HttpResponse, ResponseError};
+use actix_web::{web, HttpMessage, HttpRequest, HttpResponse, ResponseError};
 
 use super::{form, page, page_and_form};
-use crate::db::models::unix_now;
+use crate::db::models::{outbox, unix_now};
 use crate::session::{AdminIdentity, TypedSession};
-use crate::web::{see_other, AppError, AppState};
+use crate::web::{see_other, AppError, AppState, FailedEmails};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
@@ -37,10 +39,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     .service(page("/orders.csv", orders::csv))
                     .service(page("/orders/{id}", orders::detail))
                     .service(page("/orders/{id}/cancel", orders::confirm_cancel))
+                    .service(page("/orders/{id}/ship", orders::confirm_ship))
                     .service(form("/orders/{id}/status", orders::change_status))
                     .service(form("/orders/{id}/paid", orders::record_paid))
                     .service(page("/emails", emails::list))
-                    .service(form("/emails/{id}/retry", emails::retry))
+                    .service(form("/emails/{id}/resend", emails::resend))
                     .service(page("/baskets", baskets::show))
                     .service(page("/sessions", sessions::list))
                     .service(page_and_form(
@@ -111,6 +114,11 @@ async fn require_admin(
     match admin {
         Some(admin) => {
             req.extensions_mut().insert::<AdminIdentity>(admin);
+            if draws_page(&req) {
+                if let Some(state) = req.app_data::<web::Data<AppState>>() {
+                    note_failed_emails(req.request(), state).await?;
+                }
+            }
             Ok(next.call(req).await?.map_into_boxed_body())
         }
         None if req.method() == Method::GET || req.method() == Method::HEAD => {
@@ -118,4 +126,22 @@ async fn require_admin(
         }
         None => Ok(req.into_response(AppError::Forbidden.error_response())),
     }
+}
+
+/// Whether the request asks for a page, whose header shows the count of failed emails: a
+/// GET or HEAD, but not the CSV download.
+fn draws_page(req: &ServiceRequest) -> bool {
+    (req.method() == Method::GET || req.method() == Method::HEAD) && !req.path().ends_with(".csv")
+}
+
+/// Puts the count of failed emails in the request, for the admin header of the page it
+/// draws: one statement. The guard does it for every page asked for; a form's handler
+/// does it for a page it draws again (a 422).
+pub(super) async fn note_failed_emails(
+    req: &HttpRequest,
+    state: &AppState,
+) -> Result<(), AppError> {
+    let failed = state.db.query(outbox::count_failed).await?;
+    req.extensions_mut().insert(FailedEmails(failed));
+    Ok(())
 }

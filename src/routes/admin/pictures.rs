@@ -1,10 +1,13 @@
 //! A product's pictures: POST /admin/products/{id}/images (an upload), POST
 //! …/images/{image_id}/delete and …/images/{image_id}/first.
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use chrono::Utc;
 
 use super::params::parse_id;
+use super::product_form::{render_form, FormPage};
+use super::products::load;
 use crate::db::models::picture::{self, Added, ChangedBy, NewVariant, MAX_PICTURES};
 use crate::pictures::{Encoded, PictureError, MAX_UPLOAD_BYTES};
 use crate::session::AdminIdentity;
@@ -13,8 +16,8 @@ use crate::web::{read_upload, AppError, AppState, Flash, Form, NoFields};
 /// The longest alternative text taken.
 const MAX_ALT_CHARS: usize = 200;
 
-fn alt_text(typed: Option<&str>) -> Result<String, AppError> {
-    let alt = typed.unwrap_or_default().trim();
+fn alt_text(typed: &str) -> Result<String, AppError> {
+    let alt = typed.trim();
     if alt.is_empty() {
         return Err(AppError::Unprocessable(
             "Please describe the picture for people who cannot see it (its alternative text)."
@@ -48,6 +51,9 @@ fn full() -> AppError {
     ))
 }
 
+/// An upload. A refusal of the upload itself (too large, not a picture, unreadable, no
+/// alternative text, no room) answers with the product's page, the message at its field;
+/// any other (403, 404, 503) as every error is answered.
 pub async fn upload(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -56,10 +62,31 @@ pub async fn upload(
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
     let product_id = parse_id(&path)?;
-    let upload = read_upload(&req, &state, payload, "image", MAX_UPLOAD_BYTES).await?;
-    let alt = alt_text(upload.text("alt"))?;
-    let bytes = upload
-        .file
+    let refused = |error, field, alt| refused(&req, &state, product_id, error, (field, alt));
+    let upload = match read_upload(&req, &state, payload, "image", MAX_UPLOAD_BYTES).await {
+        Ok(upload) => upload,
+        Err(error) => return refused(error, "image", None).await,
+    };
+    let typed = upload.text("alt").unwrap_or_default().to_owned();
+    let alt = match alt_text(&typed) {
+        Ok(alt) => alt,
+        Err(error) => return refused(error, "alt", Some(typed)).await,
+    };
+    match keep(&state, &admin, product_id, alt, upload.file).await {
+        Ok(response) => Ok(response),
+        Err(error) => refused(error, "image", Some(typed)).await,
+    }
+}
+
+/// Decodes, re-encodes and keeps a picture, if the product has room for one more.
+async fn keep(
+    state: &AppState,
+    admin: &AdminIdentity,
+    product_id: i64,
+    alt: String,
+    file: Option<Vec<u8>>,
+) -> Result<HttpResponse, AppError> {
+    let bytes = file
         .filter(|bytes| !bytes.is_empty())
         .ok_or_else(|| AppError::Unprocessable("Please choose a picture to upload.".into()))?;
     let held = state
@@ -91,6 +118,33 @@ pub async fn upload(
         Added::Full => Err(full()),
         Added::NoSuchProduct => Err(AppError::NotFound),
     }
+}
+
+/// The product's page for an upload refused with `error`, its message at `field` and the
+/// alternative text typed kept; an error that is not the upload's own, as it is.
+async fn refused(
+    req: &HttpRequest,
+    state: &AppState,
+    product_id: i64,
+    error: AppError,
+    (field, alt): (&'static str, Option<String>),
+) -> Result<HttpResponse, AppError> {
+    let status = error.status_code();
+    let the_uploads_own = [
+        StatusCode::PAYLOAD_TOO_LARGE,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        StatusCode::CONFLICT,
+    ];
+    if !the_uploads_own.contains(&status) {
+        return Err(error);
+    }
+    let product = load(state, product_id).await?;
+    let mut page = FormPage::refused(&product, status, (field, error.to_string()), None);
+    if let Some(alt) = alt {
+        page.values.insert("alt", alt);
+    }
+    render_form(req, state, page).await
 }
 
 /// What a picture's button does.

@@ -9,9 +9,11 @@ use chrono::Utc;
 use serde::Deserialize;
 
 use super::params::parse_id;
-use super::products::{load, render_form, stored_values, FormPage};
+use super::product_conflict::{stale_page, SentForm};
+use super::product_form::{render_form, FormPage};
+use super::products::load;
 use crate::db::models::product_admin::{self, Edit, Saved, StockOutcome};
-use crate::domain::{FieldErrors, ProductDraft, StockChange, MAX_STOCK};
+use crate::domain::{ProductDraft, StockChange, MAX_STOCK};
 use crate::session::AdminIdentity;
 use crate::web::{AppError, AppState, Flash, Form};
 
@@ -94,6 +96,7 @@ pub async fn create(
                 status: StatusCode::UNPROCESSABLE_ENTITY,
                 values: fields.typed(),
                 errors,
+                ticked: Some(categories),
                 ..FormPage::new_product()
             };
             return render_form(&req, &state, page).await;
@@ -140,22 +143,22 @@ pub async fn save(
             let product = load(&state, id).await?;
             let page = FormPage {
                 status: StatusCode::UNPROCESSABLE_ENTITY,
-                product: Some(&product),
                 values: fields.typed(),
                 errors,
-                stock_errors: FieldErrors::new(),
+                ticked: Some(categories),
+                ..FormPage::stored(&product)
             };
             return render_form(&req, &state, page).await;
         }
     };
-    let username = admin.username.clone();
+    let (username, ticked) = (admin.username.clone(), categories.clone());
     let saved = state
         .db
         .query(move |conn| {
             let edit = Edit {
                 admin: &username,
                 now: Utc::now().naive_utc(),
-                categories: &categories,
+                categories: &ticked,
             };
             product_admin::save(conn, id, version, &draft, edit)
         })
@@ -165,11 +168,14 @@ pub async fn save(
             state.catalogue_copy.invalidate();
             Ok(state.redirect_with(&location(id), &Flash::info("Saved.")))
         }
-        Saved::Stale => Err(AppError::Conflict(
-            "Someone changed this product after you opened the form, so nothing was saved. \
-             Open the product again to see its changes, then make yours."
-                .into(),
-        )),
+        Saved::Stale => {
+            let sent = SentForm {
+                values: fields.typed(),
+                version,
+                ticked: categories,
+            };
+            stale_page(&req, &state, id, sent).await
+        }
         Saved::NotFound => Err(AppError::NotFound),
     }
 }
@@ -192,18 +198,8 @@ pub async fn change_stock(
     let change = match StockChange::parse(&typed) {
         Ok(change) => change,
         Err(message) => {
-            let product = load(&state, id).await?;
-            let page = FormPage {
-                status: StatusCode::UNPROCESSABLE_ENTITY,
-                values: stored_values(&product)
-                    .into_iter()
-                    .chain([("change", typed)])
-                    .collect(),
-                product: Some(&product),
-                errors: FieldErrors::new(),
-                stock_errors: FieldErrors::from([("change", message)]),
-            };
-            return render_form(&req, &state, page).await;
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            return refused_change(&req, &state, id, status, message, typed).await;
         }
     };
     let username = admin.username.clone();
@@ -220,14 +216,33 @@ pub async fn change_stock(
             let message = format!("Stock changed by {change}: {stock} in stock now.");
             Ok(state.redirect_with(&location(id), &Flash::info(message)))
         }
-        StockOutcome::OutOfRange { stock } => Err(AppError::Conflict(if change.get() < 0 {
-            format!("A change of {change} would take the stock ({stock} now) below 0, so nothing changed.")
-        } else {
-            format!(
-                "A change of {change} would take the stock ({stock} now) above {MAX_STOCK}, \
-                 the most an admin can stock, so nothing changed."
-            )
-        })),
+        StockOutcome::OutOfRange { stock } => {
+            let message = if change.get() < 0 {
+                format!("A change of {change} would take the stock ({stock} now) below 0, so nothing changed.")
+            } else {
+                format!(
+                    "A change of {change} would take the stock ({stock} now) above {MAX_STOCK}, \
+                     the most an admin can stock, so nothing changed."
+                )
+            };
+            let status = StatusCode::CONFLICT;
+            refused_change(&req, &state, id, status, message, typed).await
+        }
         StockOutcome::NotFound => Err(AppError::NotFound),
     }
+}
+
+/// The product's page answering a stock change refused with `status`: the message at
+/// the field, the change typed kept.
+async fn refused_change(
+    req: &HttpRequest,
+    state: &AppState,
+    id: i64,
+    status: StatusCode,
+    message: String,
+    typed: String,
+) -> Result<HttpResponse, AppError> {
+    let product = load(state, id).await?;
+    let page = FormPage::refused(&product, status, ("change", message), Some(typed));
+    render_form(req, state, page).await
 }

@@ -43,6 +43,7 @@ pub async fn submit(
     let Some((token, basket, customer)) = ready else {
         if let Some(token) = token {
             if already_placed(&state, token).await? {
+                state.metrics.checkouts().replayed();
                 return Ok(see_other(&receipt_location(token)));
             }
         }
@@ -148,6 +149,7 @@ async fn answer(
     token: OrderToken,
     placement: Placement,
 ) -> Result<HttpResponse, AppError> {
+    state.metrics.checkouts().outcome(&placement);
     match placement {
         Placement::Placed => placed(state, session, token),
         Placement::AlreadyPlaced => Ok(see_other(&receipt_location(token))),

@@ -44,7 +44,7 @@ async fn emails_queued_while_smtp_is_down_each_arrive_once_when_it_is_back() {
 }
 
 #[actix_web::test]
-async fn a_refusing_server_leaves_failed_emails_with_the_error_which_an_admin_can_retry() {
+async fn a_refusing_server_leaves_failed_emails_with_the_error_which_an_admin_can_resend() {
     let port = free_port();
     let Some(refusing) = SmtpSink::start(port, true) else {
         return;
@@ -67,6 +67,12 @@ async fn a_refusing_server_leaves_failed_emails_with_the_error_which_an_admin_ca
         page.body
     );
     assert!(page.body.contains("No such mailbox here"));
+    assert!(
+        page.body
+            .contains("The mail server refused the customer&#x27;s email address."),
+        "the error in plain words: {}",
+        page.body
+    );
 
     // The mailbox exists now: the admin queues the email again, and it goes.
     drop(refusing);
@@ -74,27 +80,33 @@ async fn a_refusing_server_leaves_failed_emails_with_the_error_which_an_admin_ca
         return;
     };
     let id = app.scalar("SELECT id AS n FROM outbox");
-    let retried = admin
-        .submit(&format!("/admin/emails/{id}/retry"), &[])
+    let resent = admin
+        .submit(&format!("/admin/emails/{id}/resend"), &[("resends", "0")])
         .await;
-    assert_redirect_to(&retried, "/admin/emails");
+    assert_redirect_to(&resent, "/admin/emails");
     let received = sink.wait_for(1, Duration::from_secs(20)).await;
     assert_eq!(received.len(), 1);
-    assert_eq!(received[0].message_id, "<order-T000001-placed@localhost>");
+    assert_eq!(
+        received[0].message_id, "<order-T000001-placed.1@localhost>",
+        "the resend is a copy of its own"
+    );
     eventually("the email marked sent", Duration::from_secs(5), || {
         app.scalar("SELECT COUNT(*) AS n FROM outbox WHERE state = 'sent'") == 1
     })
     .await;
 
+    // The same form again (a second click) finds it resent already and queues nothing.
     let again = admin
-        .submit(&format!("/admin/emails/{id}/retry"), &[])
+        .submit(&format!("/admin/emails/{id}/resend"), &[("resends", "0")])
         .await;
+    assert_redirect_to(&again, "/admin/emails");
     assert_eq!(
-        again.status,
-        StatusCode::CONFLICT,
-        "a sent email is not retried"
+        app.scalar("SELECT COUNT(*) AS n FROM outbox WHERE state = 'sent' AND resends = 1"),
+        1
     );
-    let missing = admin.submit("/admin/emails/999/retry", &[]).await;
+    let missing = admin
+        .submit("/admin/emails/999/resend", &[("resends", "0")])
+        .await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
 }
 
@@ -201,6 +213,9 @@ async fn a_server_that_never_answers_is_given_up_on_and_every_other_email_is_sti
     assert!(page
         .body
         .contains("Timed out: the SMTP server did not finish"));
+    assert!(page
+        .body
+        .contains("The mail server did not answer in time."));
 }
 
 #[actix_web::test]

@@ -4,6 +4,7 @@
 mod delivery;
 mod events;
 mod pages;
+mod resend;
 mod resets;
 
 use std::io::{BufRead, BufReader};

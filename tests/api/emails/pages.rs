@@ -68,17 +68,21 @@ async fn a_cancelled_orders_receipt_says_it_was_cancelled_first() {
 }
 
 #[actix_web::test]
-async fn the_outbox_is_for_admins_only_and_retrying_needs_the_csrf_token() {
+async fn the_outbox_is_for_admins_only_and_resending_needs_the_csrf_token() {
     let app = spawn_app().await;
     app.buy(MUG, 1, "Ada Lovelace", "ada@example.com").await;
     app.execute("UPDATE outbox SET state = 'failed', last_error = 'refused'");
     let stranger = app.browser();
     assert_redirect_to(&stranger.get("/admin/emails").await, "/admin/login");
-    let anonymous = stranger.submit("/admin/emails/1/retry", &[]).await;
+    let anonymous = stranger
+        .submit("/admin/emails/1/resend", &[("resends", "0")])
+        .await;
     assert_eq!(anonymous.status, StatusCode::FORBIDDEN);
 
     let admin = admin(&app).await;
-    let forged = admin.post_form("/admin/emails/1/retry", &[]).await;
+    let forged = admin
+        .post_form("/admin/emails/1/resend", &[("resends", "0")])
+        .await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN, "{}", forged.body);
     assert_eq!(
         app.scalar("SELECT COUNT(*) AS n FROM outbox WHERE state = 'failed'"),

@@ -134,7 +134,14 @@ async fn a_ninth_picture_is_409_and_keeps_nothing() {
     let ninth = upload(&admin, TEAPOT, "One too many", &jpeg(64, 48)).await;
 
     assert_eq!(ninth.status, StatusCode::CONFLICT);
-    assert!(ninth.body.contains("at most 8 pictures"), "{}", ninth.body);
+    // On the product's page, where the upload form would be.
+    assert!(
+        ninth
+            .body
+            .contains(r#"<p class="field-error" id="image">A product has at most 8 pictures"#),
+        "{}",
+        ninth.body
+    );
     assert_eq!(pictures_of(&app, TEAPOT).0, 8);
 }
 
@@ -162,4 +169,52 @@ async fn metadata_such_as_a_gps_position_never_reaches_a_shopper() {
             );
         }
     }
+}
+
+/// A refusal of the upload itself answers with the product's page, its status kept: the
+/// message at the picture's field (or at the alternative text's), the text typed kept, a
+/// focused summary first. A forged form stays the plain 403.
+#[actix_web::test]
+async fn a_refused_upload_answers_with_the_product_page_and_the_message_at_its_field() {
+    let (app, admin) = app_and_admin().await;
+    let before = pictures_of(&app, TEAPOT);
+
+    let not_a_picture = upload(&admin, TEAPOT, "Words", b"just some text, not a picture").await;
+    let too_large = upload(&admin, TEAPOT, "Huge", &vec![0xff; 10 * 1024 * 1024 + 1]).await;
+    let no_alt = upload(&admin, TEAPOT, "  ", &jpeg(400, 300)).await;
+    let (kind, forged) = multipart(
+        &[("csrf_token", "forged"), ("alt", "A")],
+        Some(&jpeg(64, 64)),
+    );
+    let target = format!("/admin/products/{TEAPOT}/images");
+    let forged = admin.post_typed(&target, &kind, forged).await;
+
+    for (page, status, field, says) in [
+        (&not_a_picture, 415, "image", "not a JPEG, PNG or WebP"),
+        (&too_large, 413, "image", "too large"),
+        (&no_alt, 422, "alt", "alternative text"),
+    ] {
+        assert_eq!(page.status.as_u16(), status, "{}", page.body);
+        assert!(
+            page.body.contains("<h1>Stoneware Teapot</h1>"),
+            "{}",
+            page.body
+        );
+        assert!(page.body.contains("<title>Error: Stoneware Teapot"));
+        assert!(page.body.contains(r#"tabindex="-1" autofocus"#));
+        assert!(page.body.contains(&format!(r##"<a href="#{field}">"##)));
+        let at_field = format!(r#"<p class="field-error" id="{field}-error">"#);
+        let note = &page.body[page.body.find(&at_field).expect("the message at the field")..];
+        assert!(
+            note[..note.find("</p>").unwrap_or(0)].contains(says),
+            "{says}: {note}"
+        );
+    }
+    assert!(
+        not_a_picture.body.contains(r#"value="Words""#),
+        "the text typed"
+    );
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    assert!(!forged.body.contains("field-error"));
+    assert_eq!(pictures_of(&app, TEAPOT), before, "nothing kept");
 }

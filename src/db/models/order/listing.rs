@@ -2,11 +2,12 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use diesel::sql_types::BigInt;
 
 use super::Order;
 use crate::db::schema::{order_lines, orders};
 use crate::db::{search, DbConnection, QueryResult};
-use crate::domain::{OrderNumber, OrderStatus, PaymentState};
+use crate::domain::{Money, OrderNumber, OrderStatus, PaymentState};
 
 type Backend = <DbConnection as Connection>::Backend;
 
@@ -67,30 +68,49 @@ pub fn list_all(conn: &mut DbConnection, filter: &OrderFilter) -> QueryResult<Ve
         .load(conn)
 }
 
-/// How many orders match, and their total in pence.
-pub fn summary(conn: &mut DbConnection, filter: &OrderFilter) -> QueryResult<(i64, i64)> {
-    filtered(filter)
-        .select(diesel::dsl::sql::<(
-            diesel::sql_types::BigInt,
-            diesel::sql_types::BigInt,
-        )>(
-            "COUNT(*), CAST(COALESCE(SUM(total_pence), 0) AS BIGINT)"
-        ))
-        .first(conn)
+/// The orders matching a filter, and the revenue among them (see
+/// [`OrderStatus::counts_as_revenue`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub orders: i64,
+    /// How many of them count as revenue, and their total.
+    pub revenue_orders: i64,
+    pub revenue: Money,
 }
 
-/// (placed at, total in pence) of the orders matching `filter` placed since `since`; with
-/// no status in the filter, cancelled ones are left out.
-pub fn placed_since(
+/// How many orders match `filter`, and the revenue among them, in one statement. The
+/// statuses that count are [`OrderStatus::revenue_statuses`], written into the SQL as
+/// literals (they are the enum's own constants, never input).
+pub fn summary(conn: &mut DbConnection, filter: &OrderFilter) -> QueryResult<Summary> {
+    let counted = OrderStatus::revenue_statuses()
+        .iter()
+        .map(|status| format!("'{status}'"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let columns = format!(
+        "COUNT(*), COUNT(CASE WHEN status IN ({counted}) THEN 1 END), \
+         CAST(COALESCE(SUM(CASE WHEN status IN ({counted}) THEN total_pence END), 0) AS BIGINT)"
+    );
+    let (orders, revenue_orders, pence) = filtered(filter)
+        .select(diesel::dsl::sql::<(BigInt, BigInt, BigInt)>(&columns))
+        .first::<(i64, i64, i64)>(conn)?;
+    Ok(Summary {
+        orders,
+        revenue_orders,
+        revenue: Money::from_pence(pence),
+    })
+}
+
+/// (placed at, total in pence) of the orders matching `filter` placed since `since` that
+/// count as revenue (see [`OrderStatus::counts_as_revenue`]): the chart's figures.
+pub fn revenue_since(
     conn: &mut DbConnection,
     filter: &OrderFilter,
     since: NaiveDateTime,
 ) -> QueryResult<Vec<(NaiveDateTime, i64)>> {
-    let mut query = filtered(filter).filter(orders::created_at.ge(since));
-    if filter.status.is_none() {
-        query = query.filter(orders::status.ne(OrderStatus::Cancelled.as_str()));
-    }
-    query
+    filtered(filter)
+        .filter(orders::created_at.ge(since))
+        .filter(orders::status.eq_any(OrderStatus::revenue_statuses()))
         .select((orders::created_at, orders::total_pence))
         .load(conn)
 }

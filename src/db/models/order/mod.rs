@@ -16,7 +16,7 @@ use crate::db::{DbConnection, QueryResult};
 use crate::domain::{Money, OrderNumber, OrderStatus, OrderToken, PaymentState};
 
 pub use deadline::{cancel_next_overdue, DEADLINE_ACTOR};
-pub use listing::{item_counts, list, list_all, placed_since, summary, OrderFilter};
+pub use listing::{item_counts, list, list_all, revenue_since, summary, OrderFilter, Summary};
 pub use payment::{payment_events, record_payment, PaymentEvent, PaymentRecord};
 pub use place::{basket_version, place, NewOrder, Placement, ShortLine};
 pub use status::{change_status, StatusChange};
@@ -33,6 +33,9 @@ pub struct Order {
     pub customer_address: String,
     pub total_pence: i64,
     pub created_at: NaiveDateTime,
+    /// How it was shipped, when the admin who shipped it said.
+    pub carrier: Option<String>,
+    pub tracking_number: Option<String>,
     #[diesel(deserialize_as = String)]
     pub payment_state: PaymentState,
     /// When the shop cancels it if no payment has come; `None` unless awaiting payment.

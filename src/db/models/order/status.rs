@@ -8,7 +8,7 @@ use super::{lines, payment};
 use crate::db::models::{outbox, product};
 use crate::db::schema::{order_events, orders};
 use crate::db::{write_transaction, DbConnection, QueryResult};
-use crate::domain::{OrderStatus, PaymentState};
+use crate::domain::{OrderStatus, PaymentState, Shipment};
 
 /// What a status change came to.
 #[derive(Debug, PartialEq, Eq)]
@@ -65,13 +65,15 @@ pub(super) fn states(
 
 /// Moves an order from placed to `next` in one transaction: a conditional update on its
 /// status and payment state (so two admins cannot both ship or cancel it, and a payment
-/// or the deadline in between is not overlooked), the stock put back when cancelled, an
-/// event saying who did it, and the email telling the shopper queued. Shipping needs the
-/// order paid, or needing no payment.
+/// or the deadline in between is not overlooked) that stores how it is shipped
+/// (`shipment`; a cancel passes none), the stock put back when cancelled, an event saying
+/// who did it, and the email telling the shopper queued. Shipping needs the order paid,
+/// or needing no payment.
 pub fn change_status(
     conn: &mut DbConnection,
     order_id: i64,
     next: OrderStatus,
+    shipment: &Shipment,
     admin_username: &str,
     now: NaiveDateTime,
 ) -> QueryResult<StatusChange> {
@@ -96,6 +98,8 @@ pub fn change_status(
             orders::status.eq(next.as_str()),
             orders::payment_state.eq(after.as_str()),
             orders::payment_due_at.eq(None::<NaiveDateTime>),
+            orders::carrier.eq(shipment.carrier()),
+            orders::tracking_number.eq(shipment.tracking_number()),
         ))
         .execute(conn)?;
         if updated != 1 {

@@ -1,10 +1,14 @@
 //! The orders list with its filter, search and pages ([`list`]); its chart
-//! ([`chart`]), its CSV export ([`csv`]), one order and its status ([`detail`]).
+//! ([`chart`]), its CSV export ([`csv`]), one order ([`detail`]), the pages that ask
+//! before it is cancelled or shipped ([`confirm`]), its status ([`status`]) and its
+//! payment ([`payment`]).
 
 mod chart;
+mod confirm;
 mod csv;
 mod detail;
 mod payment;
+mod status;
 
 use std::collections::BTreeMap;
 
@@ -15,13 +19,15 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 use crate::db::models::order::{self, OrderFilter};
-use crate::domain::{Money, OrderStatus};
+use crate::domain::OrderStatus;
 use crate::routes::views::OrderView;
 use crate::web::{AppError, AppState};
 
 pub use self::csv::csv;
-pub use detail::{change_status, confirm_cancel, detail};
+pub use confirm::{confirm_cancel, confirm_ship};
+pub use detail::detail;
 pub use payment::record_paid;
+pub use status::change_status;
 
 pub const PAGE_SIZE: i64 = 50;
 
@@ -113,15 +119,15 @@ pub async fn list(
     let today = Utc::now().with_timezone(&zone).date_naive();
     let since = chart::since(today) - chrono::Duration::days(1);
     let query_filter = filter.clone();
-    let (orders, (count, total), counts, placed) = state
+    let (orders, summary, counts, revenue) = state
         .db
         .query(move |conn| {
             let orders = order::list(conn, &query_filter, PAGE_SIZE, (page - 1) * PAGE_SIZE)?;
             let summary = order::summary(conn, &query_filter)?;
             let ids: Vec<i64> = orders.iter().map(|o| o.id).collect();
             let counts = order::item_counts(conn, &ids)?;
-            let placed = order::placed_since(conn, &query_filter, since)?;
-            Ok((orders, summary, counts, placed))
+            let revenue = order::revenue_since(conn, &query_filter, since)?;
+            Ok((orders, summary, counts, revenue))
         })
         .await?;
     let items = items_per_order(counts);
@@ -132,11 +138,13 @@ pub async fn list(
             order: OrderView::new(order, zone),
         })
         .collect();
-    let pages = ((count + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    let pages = ((summary.orders + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
     let mut context = tera::Context::new();
     context.insert("orders", &rows);
-    context.insert("count", &count);
-    context.insert("total", &Money::from_pence(total));
+    context.insert("count", &summary.orders);
+    context.insert("revenue_orders", &summary.revenue_orders);
+    context.insert("revenue", &summary.revenue);
+    context.insert("revenue_rule", OrderStatus::REVENUE_RULE);
     context.insert("page", &page);
     context.insert("pages", &pages);
     context.insert(
@@ -155,6 +163,6 @@ pub async fn list(
         &(page < pages).then(|| query_string(&filter, Some(page + 1))),
     );
     context.insert("csv_query", &query_string(&filter, None));
-    context.insert("chart", &chart::chart(&local_times(placed, zone), today));
+    context.insert("chart", &chart::chart(&local_times(revenue, zone), today));
     state.render(&req, StatusCode::OK, "admin/orders.html", context)
 }

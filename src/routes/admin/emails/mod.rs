@@ -1,5 +1,9 @@
 //! GET /admin/emails: the outbox, newest first (order emails and account emails, never a
-//! reset link's token); POST /admin/emails/{id}/retry: a failed email queued again.
+//! reset link's token), each failure explained in plain words; POST
+//! /admin/emails/{id}/resend ([`resend`]): an email queued again. An order's page lists
+//! its own emails the same way ([`EmailView`]).
+
+mod resend;
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -8,9 +12,12 @@ use serde::{Deserialize, Serialize};
 
 use super::params::parse_page;
 use crate::db::models::outbox::{self, OutboxEmail};
+use crate::domain::EmailState;
+use crate::mail::failure::{self, Explained};
 use crate::routes::views::shown_time;
-use crate::session::AdminIdentity;
-use crate::web::{AppError, AppState, Flash, Form, NoFields};
+use crate::web::{AppError, AppState};
+
+pub use resend::resend;
 
 pub const PAGE_SIZE: i64 = 50;
 
@@ -19,30 +26,41 @@ pub struct ListParams {
     page: Option<String>,
 }
 
+/// An outbox email as the admin pages show it.
 #[derive(Serialize)]
-struct EmailView {
+pub struct EmailView {
     id: i64,
     /// The order's number and id for an order email; `None` for an account's email.
     number: Option<String>,
     order_id: Option<i64>,
+    /// What it tells of: `placed`, `shipped`, `cancelled` or `reset`.
+    kind: &'static str,
     to: String,
     subject: String,
     state: &'static str,
     /// While a sender is delivering it: for how long, in words (`1 min 5 s`).
     sending_for: Option<String>,
     attempts: i32,
-    last_error: Option<String>,
+    /// How many times an admin has queued it again: its Resend form sends it back.
+    resends: i32,
+    /// Why the last attempt failed, in plain words with the stored error.
+    problem: Option<Explained>,
+    /// An order email that has failed or been sent can be queued again.
+    can_resend: bool,
     created_at: String,
     sent_at: Option<String>,
 }
 
 impl EmailView {
-    fn new(row: OutboxEmail, zone: chrono_tz::Tz, now_ms: i64) -> Self {
+    pub fn new(row: OutboxEmail, zone: chrono_tz::Tz, now_ms: i64) -> Self {
         let sending_for = row.sending_for_ms(now_ms);
+        let can_resend = row.order_email().is_some()
+            && matches!(row.state, EmailState::Failed | EmailState::Sent);
         Self {
             id: row.id,
             number: row.order_email().map(|email| email.number.to_string()),
             order_id: row.order_id,
+            kind: row.kind.as_str(),
             state: if sending_for.is_some() {
                 "sending"
             } else {
@@ -50,11 +68,13 @@ impl EmailView {
             },
             sending_for: sending_for.map(spoken_duration),
             attempts: row.attempts,
+            resends: row.resends,
+            problem: row.last_error.as_deref().map(failure::explain),
+            can_resend,
             created_at: shown_time(row.created_at, zone),
             sent_at: row.sent_at.map(|at| shown_time(at, zone)),
             to: row.to_address,
             subject: row.subject,
-            last_error: row.last_error,
         }
     }
 }
@@ -97,41 +117,6 @@ pub async fn list(
     context.insert("pages", &pages);
     context.insert("sending", &state.settings.mail.smtp_url.is_some());
     state.render(&req, StatusCode::OK, "admin/emails.html", context)
-}
-
-pub async fn retry(
-    state: web::Data<AppState>,
-    admin: web::ReqData<AdminIdentity>,
-    _button: Form<NoFields>,
-    path: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
-    let id = path
-        .parse::<i64>()
-        .ok()
-        .filter(|id| *id > 0)
-        .ok_or(AppError::NotFound)?;
-    let now = Utc::now().timestamp_millis();
-    let (queued, exists) = state
-        .db
-        .query(move |conn| {
-            let queued = outbox::retry(conn, id, now)?;
-            let exists = queued || outbox::find(conn, id)?.is_some();
-            Ok((queued, exists))
-        })
-        .await?;
-    if !exists {
-        return Err(AppError::NotFound);
-    }
-    if !queued {
-        return Err(AppError::Conflict(format!(
-            "Email {id} has not failed: only a failed email can be retried."
-        )));
-    }
-    log::info!("admin {:?} queued email {id} again", admin.username);
-    Ok(state.redirect_with(
-        "/admin/emails",
-        &Flash::info(format!("Email {id} is queued again.")),
-    ))
 }
 
 #[cfg(test)]

@@ -1,6 +1,12 @@
 //! The outbox: emails queued in the same transaction as their event (an order's, or an
 //! account's password reset), claimed by the senders, and marked sent or failed.
 
+mod listing;
+mod resend;
+
+pub use listing::{count, count_failed, find, for_order, latest_live_for_order, list};
+pub use resend::{resend, Resend};
+
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::BigInt;
@@ -34,6 +40,8 @@ pub struct OutboxEmail {
     pub account_id: Option<i64>,
     /// A password reset's raw token: kept only until its email is sent or given up.
     pub secret: Option<String>,
+    /// How many times an admin has queued it again (see [`resend`]).
+    pub resends: i32,
 }
 
 impl std::fmt::Debug for OutboxEmail {
@@ -238,60 +246,4 @@ pub fn mark_attempt_failed(
             .execute(conn)?,
     };
     Ok(updated == 1)
-}
-
-/// Queues a failed email again with a fresh count of attempts. False if there is no
-/// failed email with this id.
-pub fn retry(conn: &mut DbConnection, id: i64, now_ms: i64) -> QueryResult<bool> {
-    let updated = diesel::update(
-        outbox::table
-            .find(id)
-            .filter(outbox::state.eq(EmailState::Failed.as_str())),
-    )
-    .set((
-        outbox::state.eq(EmailState::Queued.as_str()),
-        outbox::attempts.eq(0),
-        outbox::next_attempt_at.eq(now_ms),
-        outbox::claimed_at.eq(None::<i64>),
-    ))
-    .execute(conn)?;
-    Ok(updated == 1)
-}
-
-/// One page of the outbox, newest first.
-pub fn list(conn: &mut DbConnection, limit: i64, offset: i64) -> QueryResult<Vec<OutboxEmail>> {
-    outbox::table
-        .select(OutboxEmail::as_select())
-        .order(outbox::id.desc())
-        .limit(limit)
-        .offset(offset)
-        .load(conn)
-}
-
-pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
-    outbox::table.count().get_result(conn)
-}
-
-/// The newest email for an order that is queued or sent, if any: what its receipt may
-/// say is on its way.
-pub fn latest_live_for_order(
-    conn: &mut DbConnection,
-    order_id: i64,
-) -> QueryResult<Option<OrderStatus>> {
-    let kind: Option<String> = outbox::table
-        .filter(outbox::order_id.eq(order_id))
-        .filter(outbox::state.ne(EmailState::Failed.as_str()))
-        .order(outbox::id.desc())
-        .select(outbox::kind)
-        .first(conn)
-        .optional()?;
-    Ok(kind.and_then(|kind| OrderStatus::parse(&kind)))
-}
-
-pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<OutboxEmail>> {
-    outbox::table
-        .find(id)
-        .select(OutboxEmail::as_select())
-        .first(conn)
-        .optional()
 }

@@ -1,0 +1,2 @@
+ALTER TABLE orders DROP COLUMN tracking_number;
+ALTER TABLE orders DROP COLUMN carrier;

@@ -1,0 +1,2 @@
+ALTER TABLE product_history DROP COLUMN fields;
+ALTER TABLE product_history DROP COLUMN version;
