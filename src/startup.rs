@@ -63,8 +63,22 @@ pub fn prepare(settings: Settings) -> anyhow::Result<AppState> {
         media_cache: crate::web::MediaCache::new(crate::web::MEDIA_CACHE_BYTES),
         shared_html: SharedHtml::default(),
         metrics,
+        stripe: stripe(&settings)?,
         settings,
     })
+}
+
+/// Stripe Checkout, when the shop takes payment by it (its settings were checked with
+/// the others: both keys are there).
+fn stripe(settings: &Settings) -> anyhow::Result<Option<crate::stripe::Stripe>> {
+    if settings.payments.mode != crate::domain::PaymentMode::Stripe {
+        return Ok(None);
+    }
+    let public_url = settings.mail.receipt_base(&settings.addr);
+    let stripe = (settings.payments.stripe.as_ref())
+        .and_then(|keys| crate::stripe::Stripe::new(keys, &public_url))
+        .context("TROLLEY_STRIPE_API_BASE: not a usable address")?;
+    Ok(Some(stripe))
 }
 
 /// The cookie key: TROLLEY_SECRET_KEY, or one generated once and kept in the database so

@@ -84,12 +84,10 @@ impl PaymentSettings {
             ));
         }
         let stripe = StripeSettings::parse(&get)?;
-        if mode == PaymentMode::Stripe {
-            // Stripe Checkout is not part of this version: refusing the mode is better
-            // than taking orders nobody can pay for.
+        if mode == PaymentMode::Stripe && stripe.is_none() {
             return Err(ConfigError::new(
-                "TROLLEY_PAYMENTS",
-                "stripe is not available in this version: use none or manual",
+                "TROLLEY_STRIPE_SECRET_KEY",
+                "must be set, with TROLLEY_STRIPE_WEBHOOK_SECRET, when TROLLEY_PAYMENTS=stripe",
             ));
         }
         Ok(Self {
@@ -224,11 +222,27 @@ mod tests {
                 vec![("TROLLEY_STRIPE_API_BASE", "api.stripe.com")],
                 "TROLLEY_STRIPE_API_BASE",
             ),
-            (vec![("TROLLEY_PAYMENTS", "stripe")], "TROLLEY_PAYMENTS"),
+            (
+                vec![("TROLLEY_PAYMENTS", "stripe")],
+                "TROLLEY_STRIPE_SECRET_KEY",
+            ),
         ] {
             let error = parse(&vars).expect_err(variable);
             assert_eq!(error.variable, variable, "{vars:?}");
         }
+    }
+
+    #[test]
+    fn stripe_needs_both_keys_and_gives_an_hour_to_pay() {
+        let settings = parse(&[
+            ("TROLLEY_PAYMENTS", "stripe"),
+            ("TROLLEY_STRIPE_SECRET_KEY", "sk_test_abc"),
+            ("TROLLEY_STRIPE_WEBHOOK_SECRET", "whsec_abc"),
+        ])
+        .expect("valid");
+        assert_eq!(settings.mode, PaymentMode::Stripe);
+        assert_eq!(settings.deadline, Duration::from_secs(3_600));
+        assert!(settings.stripe.is_some());
     }
 
     #[test]

@@ -81,6 +81,16 @@ diesel::table! {
         payment_state -> Text,
         payment_due_at -> Nullable<Timestamp>,
         payment_reference -> Nullable<Text>,
+        stripe_session_id -> Nullable<Text>,
+        payment_attempt -> Integer,
+    }
+}
+
+diesel::table! {
+    stripe_events (id) {
+        id -> Text,
+        kind -> Text,
+        received_at -> Timestamp,
     }
 }
 
@@ -250,6 +260,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_failures,
     order_events,
     payment_events,
+    stripe_events,
     outbox,
     accounts,
     basket_merges,

@@ -9,6 +9,7 @@ mod media;
 pub mod metrics;
 mod orders;
 mod owned_sessions;
+mod payments;
 mod return_to;
 mod storefront;
 pub(crate) mod views;
@@ -36,6 +37,13 @@ pub fn configure(cfg: &mut web::ServiceConfig, static_dir: &str) {
                 .route(others(GET_POST)),
         )
         .service(page("/orders/{order_token}", orders::receipt))
+        .service(form("/orders/{order_token}/pay", payments::pay))
+        .service(
+            web::resource("/payments/stripe/webhook")
+                .app_data(web::PayloadConfig::new(payments::MAX_WEBHOOK_BYTES))
+                .route(web::post().to(payments::webhook))
+                .route(others("POST")),
+        )
         .service(page("/healthz", health::check))
         .service(page("/media/{name}", media::serve))
         .configure(account::configure)

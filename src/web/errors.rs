@@ -40,6 +40,9 @@ pub enum AppError {
     MethodNotAllowed(&'static str),
     #[error("The shop is briefly unavailable. Please try again in a moment.")]
     Unavailable,
+    /// The payment provider did not answer, or refused: the order is kept.
+    #[error("We could not reach the payment page just now. Your order is kept: please try \"Pay now\" on your receipt again in a moment.")]
+    PaymentProvider,
     #[error("Something went wrong on our side. Please try again.")]
     Internal(#[source] anyhow::Error),
 }
@@ -68,6 +71,20 @@ impl From<DbError> for AppError {
                 Self::Unavailable
             }
             other => Self::Internal(other.into()),
+        }
+    }
+}
+
+/// A payment step that failed: the database's failures as ever, the provider's a 502
+/// (logged without a secret: the client's errors never hold one).
+impl From<crate::stripe::PayError> for AppError {
+    fn from(error: crate::stripe::PayError) -> Self {
+        match error {
+            crate::stripe::PayError::Db(error) => error.into(),
+            crate::stripe::PayError::Stripe(error) => {
+                log::warn!("payment provider: {error}");
+                Self::PaymentProvider
+            }
         }
     }
 }
@@ -127,6 +144,7 @@ pub(super) fn error_title(status: StatusCode) -> &'static str {
         StatusCode::GONE => "Link no longer valid",
         StatusCode::TOO_MANY_REQUESTS => "Too many attempts",
         StatusCode::SERVICE_UNAVAILABLE => "Shop briefly unavailable",
+        StatusCode::BAD_GATEWAY => "Payment page unavailable",
         status if status.is_server_error() => "Something went wrong",
         _ => "Request not completed",
     }
@@ -152,6 +170,7 @@ impl ResponseError for AppError {
             Self::UnsupportedMediaType | Self::Unsupported(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::PaymentProvider => StatusCode::BAD_GATEWAY,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

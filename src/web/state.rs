@@ -55,6 +55,8 @@ pub struct AppState {
     pub shared_html: SharedHtml,
     /// What GET /metrics shows (served only when `TROLLEY_METRICS_ADDR` is set).
     pub metrics: Metrics,
+    /// Stripe Checkout, with `TROLLEY_PAYMENTS=stripe`.
+    pub stripe: Option<crate::stripe::Stripe>,
 }
 
 impl AppState {

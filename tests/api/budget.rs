@@ -286,8 +286,8 @@ async fn an_admin_page_counts_the_failed_emails_in_one_statement() {
         "the session, the failed emails' count, the page of the outbox, its count"
     );
     assert_eq!(
-        detail, 6,
-        "the session, the count, the order, its lines, its history, its emails"
+        detail, 7,
+        "the session, the count, the order, its lines, its history, its emails, its payment's history"
     );
     assert_eq!(missing, 3, "the session, the count, the order not found");
     assert_eq!(csv, 3, "the session, the orders, their lines: no count");

@@ -304,6 +304,7 @@ async fn the_migration_names_the_basket_of_sessions_stored_before_it() {
         DbConnection::Sqlite(sqlite) => sqlite.revert_last_migration(SQLITE).map(|v| v.to_string()),
     };
     // Back to just before sessions named their basket: the later migrations first.
+    assert_eq!(revert().expect("revert"), "20261210000002");
     assert_eq!(revert().expect("revert"), "20261210000001");
     assert_eq!(revert().expect("revert"), "20261209000004");
     assert_eq!(revert().expect("revert"), "20261209000003");

@@ -138,9 +138,15 @@ async fn create_session(
         };
         let id = state.id("cs_test");
         let now = chrono::Utc::now().timestamp();
-        let expires_at = field(form, "expires_at")
-            .and_then(|at| at.parse::<i64>().ok())
-            .unwrap_or(now + 86_400);
+        let expires_at = match field(form, "expires_at").map(str::parse::<i64>) {
+            None => now + 86_400,
+            // "It can be anywhere from 30 minutes to 24 hours after Checkout Session creation."
+            Some(Ok(at)) if (now + 1_800..=now + 86_400).contains(&at) => at,
+            Some(_) => {
+                let message = "The `expires_at` timestamp must be between 30 minutes and 24 hours from Checkout Session creation.";
+                return error(400, "invalid_request_error", "parameter_invalid_integer", message);
+            }
+        };
         let metadata: serde_json::Map<String, Value> = form
             .iter()
             .filter_map(|(key, value)| {

@@ -31,7 +31,7 @@ use std::time::Duration;
 use actix_web::dev::ServerHandle;
 use actix_web::{web, App, HttpServer};
 
-pub use webhooks::Delivered;
+pub use webhooks::{signature_header, Delivered};
 
 /// A failure the next API call meets (before the API runs, so nothing is saved).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -147,6 +147,11 @@ impl StripeDouble {
     /// A session as `GET /v1/checkout/sessions/{id}` shows it.
     pub fn session(&self, id: &str) -> Option<serde_json::Value> {
         self.state().sessions.get(id).cloned()
+    }
+
+    /// How many Checkout Sessions were made.
+    pub fn session_count(&self) -> usize {
+        self.state().sessions.len()
     }
 
     pub fn refunds(&self) -> Vec<serde_json::Value> {

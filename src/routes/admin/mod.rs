@@ -42,6 +42,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     .service(page("/orders/{id}/ship", orders::confirm_ship))
                     .service(form("/orders/{id}/status", orders::change_status))
                     .service(form("/orders/{id}/paid", orders::record_paid))
+                    .service(form("/orders/{id}/refund", orders::refund_payment))
                     .service(page("/emails", emails::list))
                     .service(form("/emails/{id}/resend", emails::resend))
                     .service(page("/baskets", baskets::show))

@@ -107,16 +107,23 @@ async fn place(
     Ok(placement)
 }
 
-/// Rule 4: the session destroyed (its CSRF token with it), then the receipt. Its row went
+/// Rule 4: the session destroyed (its CSRF token with it), then the receipt (or the
+/// payment). Its row went
 /// with the order, in the placing transaction; the cookie goes now. A signed-in shopper
 /// stays signed in, under a new key.
-fn placed(
+/// With Stripe, the shopper goes on to Stripe's page (or, when it cannot be reached, to
+/// the receipt, which offers "Pay now").
+async fn placed(
     state: &AppState,
     session: &TypedSession,
     token: OrderToken,
 ) -> Result<HttpResponse, AppError> {
     state.catalogue_copy.invalidate();
-    let mut response = see_other(&receipt_location(token));
+    let location = match crate::routes::payments::first_payment_step(state, token).await {
+        Some(url) => url,
+        None => receipt_location(token),
+    };
+    let mut response = see_other(&location);
     let mut cookies: Vec<_> = last_order::cookie(state, token).into_iter().collect();
     if session.account().is_some() {
         session.renew_after_order()?;
@@ -151,7 +158,7 @@ async fn answer(
 ) -> Result<HttpResponse, AppError> {
     state.metrics.checkouts().outcome(&placement);
     match placement {
-        Placement::Placed => placed(state, session, token),
+        Placement::Placed => placed(state, session, token).await,
         Placement::AlreadyPlaced => Ok(see_other(&receipt_location(token))),
         Placement::EmptyBasket => empty_basket(req, state, session).await,
         // 409: the form again, with the basket as it is now (the short lines marked), its

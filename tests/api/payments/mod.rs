@@ -1,9 +1,11 @@
 //! Payments: with `TROLLEY_PAYMENTS=manual`, orders await a bank transfer, an admin
 //! records it once, nothing ships before it, and the deadline cancels what was not paid;
-//! with `none`, nothing of this shows.
+//! with `stripe`, Stripe Checkout against the test double; with `none`, nothing of this
+//! shows.
 
 mod deadline;
 mod manual;
+mod stripe;
 
 use std::time::Duration;
 

@@ -1,9 +1,10 @@
 //! Orders: placing one exactly once ([`place`]), reading them back, listing them for
-//! admins ([`listing`]), moving them on ([`status`]), their payment ([`payment`]) and its
-//! deadline ([`deadline`]).
+//! admins ([`listing`]), moving them on ([`status`]), their payment ([`payment`]), its
+//! deadline ([`deadline`]) and its online payment ([`online`]).
 
 mod deadline;
 mod listing;
+mod online;
 mod payment;
 mod place;
 mod status;
@@ -17,6 +18,10 @@ use crate::domain::{Money, OrderNumber, OrderStatus, OrderToken, PaymentState};
 
 pub use deadline::{cancel_next_overdue, DEADLINE_ACTOR};
 pub use listing::{item_counts, list, list_all, revenue_since, summary, OrderFilter, Summary};
+pub use online::{
+    confirm_paid, expire_session, next_attempt, record_refund, record_session, take_event,
+    Confirmation, ProviderEvent, Taken, LATE_PAYMENT_FLAG, PROVIDER_ACTOR,
+};
 pub use payment::{payment_events, record_payment, PaymentEvent, PaymentRecord};
 pub use place::{basket_version, place, NewOrder, Placement, ShortLine};
 pub use status::{change_status, StatusChange};
@@ -40,8 +45,12 @@ pub struct Order {
     pub payment_state: PaymentState,
     /// When the shop cancels it if no payment has come; `None` unless awaiting payment.
     pub payment_due_at: Option<NaiveDateTime>,
-    /// The payment's reference (a bank transfer's, as recorded).
+    /// The payment's reference (a bank transfer's, as recorded; Stripe's PaymentIntent).
     pub payment_reference: Option<String>,
+    /// Its current Stripe Checkout Session, while one is open or being made.
+    pub stripe_session_id: Option<String>,
+    /// How many Checkout Sessions it has had before the current one.
+    pub payment_attempt: i32,
 }
 
 impl Order {

@@ -1,13 +1,14 @@
 //! The orders list with its filter, search and pages ([`list`]); its chart
 //! ([`chart`]), its CSV export ([`csv`]), one order ([`detail`]), the pages that ask
-//! before it is cancelled or shipped ([`confirm`]), its status ([`status`]) and its
-//! payment ([`payment`]).
+//! before it is cancelled or shipped ([`confirm`]), its status ([`status`]), its
+//! payment ([`payment`]) and its refund ([`refund`]).
 
 mod chart;
 mod confirm;
 mod csv;
 mod detail;
 mod payment;
+mod refund;
 mod status;
 
 use std::collections::BTreeMap;
@@ -27,6 +28,7 @@ pub use self::csv::csv;
 pub use confirm::{confirm_cancel, confirm_ship};
 pub use detail::detail;
 pub use payment::record_paid;
+pub use refund::refund_payment;
 pub use status::change_status;
 
 pub const PAGE_SIZE: i64 = 50;

@@ -8,7 +8,9 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 use super::super::params::parse_id;
-use crate::db::models::order::{self, Order, OrderFilter, PaymentEvent, PaymentRecord};
+use crate::db::models::order::{
+    self, Order, OrderFilter, PaymentEvent, PaymentRecord, LATE_PAYMENT_FLAG,
+};
 use crate::domain::{OrderNumber, OrderStatus, PaymentMode, PaymentState};
 use crate::routes::views::shown_time;
 use crate::session::AdminIdentity;
@@ -151,6 +153,10 @@ pub struct PaymentView {
     due: Option<String>,
     /// Whether the form recording a payment is shown: the order awaits a bank transfer.
     can_record: bool,
+    /// Whether "Refund payment" is shown: a cancelled order paid by card, not refunded.
+    can_refund: bool,
+    /// Why an admin should look at it (a payment after its stock went back).
+    flag: Option<String>,
     max_reference: usize,
     history: Vec<EventView>,
 }
@@ -158,6 +164,12 @@ pub struct PaymentView {
 impl PaymentView {
     pub fn new(order: &Order, events: Vec<PaymentEvent>, mode: PaymentMode, zone: Tz) -> Self {
         let state = order.payment_state;
+        // Paid after its payment expired (and its stock went back): an admin must look.
+        let late = state == PaymentState::Paid
+            && events.iter().any(|event| {
+                event.from_state == PaymentState::Expired.as_str()
+                    && event.to_state == PaymentState::Paid.as_str()
+            });
         let history = events
             .into_iter()
             .map(|event| EventView {
@@ -175,6 +187,10 @@ impl PaymentView {
             can_record: state == PaymentState::Awaiting
                 && order.status == OrderStatus::Placed
                 && mode == PaymentMode::Manual,
+            can_refund: state == PaymentState::Paid
+                && order.status == OrderStatus::Cancelled
+                && mode == PaymentMode::Stripe,
+            flag: late.then(|| LATE_PAYMENT_FLAG.to_owned()),
             max_reference: MAX_REFERENCE,
             history,
         }

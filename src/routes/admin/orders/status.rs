@@ -11,8 +11,9 @@ use super::super::note_failed_emails;
 use super::super::params::parse_id;
 use super::confirm::{placed_order, render_ship, ShipForm};
 use super::payment::{after_cancel, refusal};
+use super::refund::refund;
 use crate::db::models::order::{self, StatusChange};
-use crate::domain::{OrderNumber, OrderStatus, Shipment};
+use crate::domain::{OrderNumber, OrderStatus, PaymentState, Shipment};
 use crate::session::AdminIdentity;
 use crate::web::form::required;
 use crate::web::{AppError, AppState, Flash, Form};
@@ -84,6 +85,10 @@ pub async fn change_status(
             }
             log::info!("admin {:?} marked order {number} {next}", admin.username);
             let message = match next {
+                OrderStatus::Cancelled if before == PaymentState::Paid => {
+                    let (told, _) = refund(&state, id, &admin.username).await?;
+                    format!("{} {told}", after_cancel(number, PaymentState::Expired))
+                }
                 OrderStatus::Cancelled => after_cancel(number, before),
                 _ => format!("Order {number} is marked {next}; the customer's email is queued."),
             };
