@@ -204,6 +204,7 @@ fn shop(
     // reads the session's basket in the same statement as the session, for the page that
     // shows it; every other request through one that reads the session alone. Both serve
     // the same routes.
+    let form_target = state.stripe.as_ref().map(crate::stripe::Stripe::page_origin);
     let layer = |requests: session::Requests| {
         let scope = web::scope("");
         let scope = match requests {
@@ -224,7 +225,7 @@ fn shop(
         .wrap(from_fn(text_input::refuse_in_address))
         .wrap(from_fn(error_pages))
         .wrap(from_fn(cache_control))
-        .wrap(security_headers())
+        .wrap(security_headers(form_target.as_deref()))
         .wrap(from_fn(access_log))
         .wrap(Condition::new(metrics_on, from_fn(request_metrics)))
         .wrap(from_fn(request_id))

@@ -55,6 +55,16 @@ impl Stripe {
         })
     }
 
+    /// The origin of Stripe's hosted payment page, which shoppers are sent to:
+    /// `https://checkout.stripe.com`, or the API's own origin when the API is not
+    /// Stripe's (the test double serves both).
+    pub fn page_origin(&self) -> String {
+        if self.client.is_stripes() {
+            return "https://checkout.stripe.com".to_owned();
+        }
+        self.client.origin()
+    }
+
     pub fn webhook_secret(&self) -> &str {
         &self.webhook_secret
     }

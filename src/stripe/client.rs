@@ -66,6 +66,18 @@ impl StripeClient {
         })
     }
 
+    /// Whether this is Stripe's own API.
+    pub fn is_stripes(&self) -> bool {
+        self.base.host() == Some("api.stripe.com")
+    }
+
+    /// The API's origin (`scheme://host[:port]`).
+    pub fn origin(&self) -> String {
+        let scheme = self.base.scheme_str().unwrap_or("https");
+        let authority = self.base.authority().map_or("", |authority| authority.as_str());
+        format!("{scheme}://{authority}")
+    }
+
     /// GET `path` (`/v1/checkout/sessions/cs_…`).
     pub async fn get(&self, path: &str) -> Result<Value, StripeError> {
         self.call("GET", path, &[], None).await

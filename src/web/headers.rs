@@ -20,15 +20,25 @@ pub const SECURITY_HEADERS: [(&str, &str); 4] = [
     ("referrer-policy", "same-origin"),
 ];
 
-/// The middleware that adds [`SECURITY_HEADERS`] to every answer.
-pub fn security_headers() -> DefaultHeaders {
+/// The middleware that adds [`SECURITY_HEADERS`] to every answer. `form_target`: one more
+/// origin forms may lead to (Stripe's hosted payment page, which placing an order and
+/// "Pay now" redirect to: browsers check a form's redirects against `form-action` too).
+pub fn security_headers(form_target: Option<&str>) -> DefaultHeaders {
+    let policy = form_target
+        .and_then(|origin| {
+            let policy = CONTENT_SECURITY_POLICY
+                .replace("form-action 'self'", &format!("form-action 'self' {origin}"));
+            HeaderValue::from_str(&policy).ok()
+        })
+        .unwrap_or(HeaderValue::from_static(CONTENT_SECURITY_POLICY));
     SECURITY_HEADERS
         .iter()
         .fold(DefaultHeaders::new(), |headers, &(name, value)| {
-            headers.add((
-                HeaderName::from_static(name),
-                HeaderValue::from_static(value),
-            ))
+            let value = match name {
+                "content-security-policy" => policy.clone(),
+                _ => HeaderValue::from_static(value),
+            };
+            headers.add((HeaderName::from_static(name), value))
         })
 }
 

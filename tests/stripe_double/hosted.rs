@@ -30,18 +30,20 @@ fn html(status: u16, title: &str, body: &str) -> HttpResponse {
         ))
 }
 
-fn payment_forms(id: &str, amount: i64, message: &str) -> String {
+fn payment_forms(id: &str, (amount, back): (i64, String), message: &str) -> String {
     format!(
         "<p>Stripe test double: pay £{}.{:02}</p>{message}\
          <form method=\"post\" action=\"/c/pay/{id}/pay\"><button type=\"submit\">Pay</button></form>\
-         <form method=\"post\" action=\"/c/pay/{id}/decline\"><button type=\"submit\">Decline</button></form>",
+         <form method=\"post\" action=\"/c/pay/{id}/decline\"><button type=\"submit\">Decline</button></form>\
+         <p><a href=\"{back}\">Back to the shop</a></p>",
         amount / 100,
         amount % 100
     )
 }
 
-/// The session if it can still be paid: its amount; otherwise the page saying why not.
-fn open_session(state: &State, id: &str) -> Result<i64, Box<HttpResponse>> {
+/// The session if it can still be paid: its amount and its `cancel_url` (the page's link
+/// back, as Stripe's page has); otherwise the page saying why not.
+fn open_session(state: &State, id: &str) -> Result<(i64, String), Box<HttpResponse>> {
     match state.sessions.get(id) {
         None => Err(Box::new(html(404, "Not found", "<p>No such session.</p>"))),
         Some(session) if session["status"] != "open" => Err(Box::new(html(
@@ -49,7 +51,10 @@ fn open_session(state: &State, id: &str) -> Result<i64, Box<HttpResponse>> {
             "This session is no longer available",
             "<p>It was paid or has expired.</p>",
         ))),
-        Some(session) => Ok(session["amount_total"].as_i64().unwrap_or_default()),
+        Some(session) => Ok((
+            session["amount_total"].as_i64().unwrap_or_default(),
+            session["cancel_url"].as_str().unwrap_or_default().replace('"', "&quot;"),
+        )),
     }
 }
 
