@@ -204,7 +204,10 @@ fn shop(
     // reads the session's basket in the same statement as the session, for the page that
     // shows it; every other request through one that reads the session alone. Both serve
     // the same routes.
-    let form_target = state.stripe.as_ref().map(crate::stripe::Stripe::page_origin);
+    let form_target = state
+        .stripe
+        .as_ref()
+        .map(crate::stripe::Stripe::page_origin);
     let layer = |requests: session::Requests| {
         let scope = web::scope("");
         let scope = match requests {

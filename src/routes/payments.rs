@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::db::models::order::{self, Confirmation, ProviderEvent, Taken};
 use crate::domain::OrderToken;
-use crate::stripe::{checkout::reference_of, verify, PayStep, Stripe};
+use crate::stripe::{reference_of, verify, PayStep, Stripe};
 use crate::web::{see_other, AppError, AppState, Flash, Form, NoFields};
 
 /// The largest webhook body taken: Stripe's events are a few kilobytes.

@@ -7,6 +7,7 @@
 use chrono::{NaiveDateTime, Utc};
 use serde_json::Value;
 
+use super::answer::{reference_of, text, url_of};
 use super::{StripeClient, StripeError};
 use crate::config::StripeSettings;
 use crate::db::models::order::{self, Confirmation, Order, OrderLine};
@@ -243,29 +244,6 @@ fn expires_at(due: Option<NaiveDateTime>, now: NaiveDateTime) -> i64 {
     let now = now.and_utc().timestamp();
     let due = due.map_or(now + SESSION_MAX_SECS, |due| due.and_utc().timestamp());
     due.clamp(now + SESSION_MIN_SECS, now + SESSION_MAX_SECS)
-}
-
-/// The payment's reference: the PaymentIntent, else the session.
-pub fn reference_of(session: &Value) -> String {
-    session["payment_intent"]
-        .as_str()
-        .or_else(|| session["id"].as_str())
-        .unwrap_or_default()
-        .to_owned()
-}
-
-fn text(object: &Value, name: &str) -> Result<String, StripeError> {
-    object[name]
-        .as_str()
-        .map(str::to_owned)
-        .ok_or_else(|| StripeError::Unavailable {
-            attempts: 1,
-            last: format!("an answer without `{name}`"),
-        })
-}
-
-fn url_of(session: &Value) -> Result<String, StripeError> {
-    text(session, "url")
 }
 
 #[cfg(test)]

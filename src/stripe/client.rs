@@ -74,7 +74,10 @@ impl StripeClient {
     /// The API's origin (`scheme://host[:port]`).
     pub fn origin(&self) -> String {
         let scheme = self.base.scheme_str().unwrap_or("https");
-        let authority = self.base.authority().map_or("", |authority| authority.as_str());
+        let authority = self
+            .base
+            .authority()
+            .map_or("", |authority| authority.as_str());
         format!("{scheme}://{authority}")
     }
 

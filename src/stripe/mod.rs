@@ -3,11 +3,13 @@
 //! ([`checkout`]), and the check of a webhook's signature ([`signature`]), made exactly as
 //! Stripe documents it.
 
+mod answer;
 pub mod checkout;
 pub mod client;
 pub mod signature;
 mod tls;
 
+pub use answer::reference_of;
 pub use checkout::{PayError, PayStep, Stripe};
 pub use client::{StripeClient, StripeError};
 

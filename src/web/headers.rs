@@ -26,8 +26,10 @@ pub const SECURITY_HEADERS: [(&str, &str); 4] = [
 pub fn security_headers(form_target: Option<&str>) -> DefaultHeaders {
     let policy = form_target
         .and_then(|origin| {
-            let policy = CONTENT_SECURITY_POLICY
-                .replace("form-action 'self'", &format!("form-action 'self' {origin}"));
+            let policy = CONTENT_SECURITY_POLICY.replace(
+                "form-action 'self'",
+                &format!("form-action 'self' {origin}"),
+            );
             HeaderValue::from_str(&policy).ok()
         })
         .unwrap_or(HeaderValue::from_static(CONTENT_SECURITY_POLICY));

@@ -13,7 +13,10 @@ type Shared = web::Data<Mutex<State>>;
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/v1/checkout/sessions", web::post().to(create_session))
         .route("/v1/checkout/sessions/{id}", web::get().to(get_session))
-        .route("/v1/checkout/sessions/{id}/expire", web::post().to(expire_session))
+        .route(
+            "/v1/checkout/sessions/{id}/expire",
+            web::post().to(expire_session),
+        )
         .route("/v1/refunds", web::post().to(create_refund));
 }
 
@@ -24,8 +27,7 @@ pub fn error(status: u16, kind: &str, code: &str, message: &str) -> (u16, String
 }
 
 fn answer((status, body): (u16, String), replayed: bool) -> HttpResponse {
-    let mut response =
-        HttpResponse::build(StatusCode::from_u16(status).unwrap_or(StatusCode::OK));
+    let mut response = HttpResponse::build(StatusCode::from_u16(status).unwrap_or(StatusCode::OK));
     response.content_type("application/json");
     if replayed {
         response.insert_header(("Idempotent-Replayed", "true"));
@@ -64,11 +66,19 @@ async fn handle(
     };
     if !authorised {
         let message = "Invalid API Key provided.";
-        return answer(error(401, "invalid_request_error", "api_key_invalid", message), false);
+        return answer(
+            error(401, "invalid_request_error", "api_key_invalid", message),
+            false,
+        );
     }
     match fault {
         Some(Fault::Status(402)) => {
-            let declined = error(402, "card_error", "card_declined", "Your card was declined.");
+            let declined = error(
+                402,
+                "card_error",
+                "card_declined",
+                "Your card was declined.",
+            );
             return answer(declined, false);
         }
         Some(Fault::Status(status)) => {
@@ -85,20 +95,27 @@ async fn handle(
             if *saved != parameters {
                 let message = "Keys for idempotent requests can only be used with the same \
                                parameters they were first used with.";
-                return answer(error(400, "idempotency_error", "idempotency_error", message), false);
+                return answer(
+                    error(400, "idempotency_error", "idempotency_error", message),
+                    false,
+                );
             }
             return answer((*status, body.clone()), true);
         }
     }
     let result = run(&mut state, &form);
     if let Some(key) = key {
-        state.idempotent.insert(key, (parameters, result.0, result.1.clone()));
+        state
+            .idempotent
+            .insert(key, (parameters, result.0, result.1.clone()));
     }
     answer(result, false)
 }
 
 fn field<'a>(form: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    form.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str())
+    form.iter()
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value.as_str())
 }
 
 async fn create_session(
@@ -191,9 +208,11 @@ async fn get_session(
     path: web::Path<String>,
     body: web::Bytes,
 ) -> HttpResponse {
-    handle(&state, &req, &body, |state, _| match state.sessions.get(path.as_str()) {
-        Some(session) => (200, session.to_string()),
-        None => missing(&path),
+    handle(&state, &req, &body, |state, _| {
+        match state.sessions.get(path.as_str()) {
+            Some(session) => (200, session.to_string()),
+            None => missing(&path),
+        }
     })
     .await
 }
@@ -224,7 +243,12 @@ async fn expire_session(
         }
         if !expire(state, &path) {
             let message = "Only Checkout Sessions with a status of open can be expired.";
-            return error(400, "invalid_request_error", "checkout_session_not_open", message);
+            return error(
+                400,
+                "invalid_request_error",
+                "checkout_session_not_open",
+                message,
+            );
         }
         (200, state.sessions[path.as_str()].to_string())
     })
@@ -246,9 +270,18 @@ async fn create_refund(state: Shared, req: HttpRequest, body: web::Bytes) -> Htt
             let message = format!("No such payment_intent: '{intent}'");
             return error(404, "invalid_request_error", "resource_missing", &message);
         };
-        if state.refunds.iter().any(|refund| refund["payment_intent"] == intent) {
+        if state
+            .refunds
+            .iter()
+            .any(|refund| refund["payment_intent"] == intent)
+        {
             let message = "Charge has already been refunded.";
-            return error(400, "invalid_request_error", "charge_already_refunded", message);
+            return error(
+                400,
+                "invalid_request_error",
+                "charge_already_refunded",
+                message,
+            );
         }
         let refund = json!({
             "id": state.id("re"),

@@ -20,8 +20,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 }
 
 fn html(status: u16, title: &str, body: &str) -> HttpResponse {
-    let status = actix_web::http::StatusCode::from_u16(status)
-        .unwrap_or(actix_web::http::StatusCode::OK);
+    let status =
+        actix_web::http::StatusCode::from_u16(status).unwrap_or(actix_web::http::StatusCode::OK);
     HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
         .body(format!(
@@ -53,7 +53,10 @@ fn open_session(state: &State, id: &str) -> Result<(i64, String), Box<HttpRespon
         ))),
         Some(session) => Ok((
             session["amount_total"].as_i64().unwrap_or_default(),
-            session["cancel_url"].as_str().unwrap_or_default().replace('"', "&quot;"),
+            session["cancel_url"]
+                .as_str()
+                .unwrap_or_default()
+                .replace('"', "&quot;"),
         )),
     }
 }

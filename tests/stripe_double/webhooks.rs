@@ -48,7 +48,10 @@ pub fn queue(state: &mut State, kind: &str, object: Value) {
 pub fn signature_header(payload: &str, secret: &str, timestamp: i64) -> String {
     let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("any key length");
     mac.update(format!("{timestamp}.{payload}").as_bytes());
-    format!("t={timestamp},v1={}", hex::encode(mac.finalize().into_bytes()))
+    format!(
+        "t={timestamp},v1={}",
+        hex::encode(mac.finalize().into_bytes())
+    )
 }
 
 impl StripeDouble {
