@@ -1,21 +1,19 @@
 //! The shop-wide figures: the same on every instance, read every so often by
 //! `jobs::sampler` (counting them is a scan) and shown as they were last read. Until the
 //! first reading none is shown: a 0 would say something nobody measured.
-//!
-//! Payments by state, once there are payments, is one more field of `Sample`
-//! (`db::models::sampled`) and one more family in [`Collector::encode`] below.
 
 use std::fmt;
 use std::sync::Mutex;
 
 use chrono::{NaiveDateTime, Utc};
 use prometheus_client::collector::Collector;
-use prometheus_client::encoding::DescriptorEncoder;
+use prometheus_client::encoding::{DescriptorEncoder, EncodeMetric};
 use prometheus_client::metrics::gauge::ConstGauge;
 use prometheus_client::registry::Unit;
 
 use super::put;
 use crate::db::models::sampled::Sample;
+use crate::domain::PaymentState;
 
 /// The last reading of the shop-wide figures.
 #[derive(Debug, Default)]
@@ -65,6 +63,25 @@ impl Collector for Sampled {
             help,
             unit,
             &oldest,
-        )
+        )?;
+        payments(&mut encoder, &sample.payments)
     }
+}
+
+/// `trolley_orders_by_payment_state{state}`: every state, 0 included, so that a rate or
+/// an alert has its series from the start.
+fn payments(encoder: &mut DescriptorEncoder<'_>, counts: &[i64; 5]) -> Result<(), fmt::Error> {
+    let help = "Orders in each payment state, in the whole shop (sampled).";
+    let gauge = ConstGauge::new(0_i64);
+    let mut family = encoder.encode_descriptor(
+        "trolley_orders_by_payment_state",
+        help,
+        None,
+        gauge.metric_type(),
+    )?;
+    for (state, count) in PaymentState::ALL.iter().zip(counts) {
+        let labels = [("state", state.as_str())];
+        ConstGauge::new(*count).encode(family.encode_family(&labels)?)?;
+    }
+    Ok(())
 }

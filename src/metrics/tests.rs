@@ -168,9 +168,14 @@ fn shop_wide_figures_show_once_read_with_the_oldest_email_s_age_growing() {
         live_sessions: 7,
         emails_queued: 2,
         oldest_queued_at: Some(queued_at),
+        payments: [3, 1, 4, 1, 5],
     });
     let text = metrics.render();
     assert_eq!(value(&text, "trolley_sessions_live"), Some(7.0));
+    for (state, count) in [("not_required", 3.0), ("awaiting", 1.0), ("refunded", 5.0)] {
+        let series = format!("trolley_orders_by_payment_state{{state=\"{state}\"}}");
+        assert_eq!(value(&text, &series), Some(count), "{text}");
+    }
     assert_eq!(value(&text, "trolley_emails_queued"), Some(2.0));
     let age = value(&text, "trolley_email_oldest_queued_age_seconds").expect("an age");
     assert!((90.0..95.0).contains(&age), "{age}");

@@ -218,6 +218,9 @@ async fn a_real_prometheus_scrapes_two_instances_and_fires_the_shipped_alerts() 
                     {http_route=\"/checkout\",http_request_method=\"POST\"})";
     prometheus.wait_for(checkout, 1, "1").await;
     prometheus.wait_for("trolley_db_pool_size", 2, "8").await;
+    // Sampled every 15 s by each instance: the order, needing no payment, on both.
+    let payments = "trolley_orders_by_payment_state{state=\"not_required\"}";
+    prometheus.wait_for(payments, 2, "1").await;
     prometheus.wait_for("trolley_db_circuit_open", 2, "0").await;
     let senders = failing_instances(&prometheus).await;
     prometheus

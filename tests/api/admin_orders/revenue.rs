@@ -76,5 +76,10 @@ async fn the_summary_and_the_chart_count_the_same_revenue_whatever_the_filter() 
     assert!(all.body.contains("Charles Babbage"));
     let csv = admin.get("/admin/orders.csv").await;
     assert_eq!(csv.body.matches("\nT00000").count(), 3, "{}", csv.body);
-    assert!(csv.body.contains(",cancelled,not_required,Charles Babbage,"), "{}", csv.body);
+    assert!(
+        csv.body
+            .contains(",cancelled,not_required,Charles Babbage,"),
+        "{}",
+        csv.body
+    );
 }

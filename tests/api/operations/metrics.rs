@@ -155,7 +155,8 @@ async fn waits_for_a_pooled_connection_are_counted_with_their_time() {
 }
 
 #[actix_web::test]
-async fn queued_emails_and_live_sessions_are_sampled_with_the_oldest_email_s_age() {
+async fn queued_emails_live_sessions_and_payments_by_state_are_sampled_with_the_oldest_email_s_age()
+{
     let app = app_with_metrics(|_| {}).await;
     app.browser().add_to_basket(TEAPOT, 1).await;
     place_order(&app, MUG).await;
@@ -171,6 +172,13 @@ async fn queued_emails_and_live_sessions_are_sampled_with_the_oldest_email_s_age
         value(&scraped, "trolley_sessions_live") >= Some(1.0),
         "{scraped}"
     );
+    // With no payment step, the order needs none; every state has its series.
+    let payments = |state: &str| {
+        let series = format!("trolley_orders_by_payment_state{{state=\"{state}\"}}");
+        value(&scraped, &series)
+    };
+    assert_eq!(payments("not_required"), Some(1.0), "{scraped}");
+    assert_eq!(payments("paid"), Some(0.0), "{scraped}");
     actix_web::rt::time::sleep(Duration::from_millis(1_100)).await;
     let scraped = scrape(&app).await;
     let age = value(&scraped, "trolley_email_oldest_queued_age_seconds");
