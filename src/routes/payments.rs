@@ -1,6 +1,8 @@
 //! Stripe Checkout's routes: POST /orders/{order_token}/pay ("Pay now" on the receipt)
 //! and POST /payments/stripe/webhook (Stripe's events, signed).
 
+use std::time::Duration;
+
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use serde_json::Value;
@@ -48,16 +50,26 @@ pub async fn pay(
     })
 }
 
+/// How long a shopper who has just placed an order waits for Stripe before the receipt
+/// (which offers "Pay now") is the answer instead: less than the client's three attempts.
+const FIRST_STEP_PATIENCE: Duration = Duration::from_secs(12);
+
 /// Sends the shopper to Stripe's page for the order just placed: the URL, or `None` when
-/// Stripe could not be reached (the receipt then offers "Pay now").
+/// Stripe could not be reached in time (the receipt then offers "Pay now"; a session made
+/// meanwhile is found again under the same key).
 pub async fn first_payment_step(state: &AppState, token: OrderToken) -> Option<String> {
     let stripe = state.stripe.as_ref()?;
     let id = order_id(state, &token.to_string()).await.ok()?;
-    match stripe.pay(&state.db, id).await {
-        Ok(PayStep::Redirect(url)) => Some(url),
-        Ok(_) => None,
-        Err(error) => {
+    let step = actix_web::rt::time::timeout(FIRST_STEP_PATIENCE, stripe.pay(&state.db, id));
+    match step.await {
+        Ok(Ok(PayStep::Redirect(url))) => Some(url),
+        Ok(Ok(_)) => None,
+        Ok(Err(error)) => {
             log::warn!("order {id}: no Checkout Session yet: {error}");
+            None
+        }
+        Err(_) => {
+            log::warn!("order {id}: no Checkout Session within {FIRST_STEP_PATIENCE:?}");
             None
         }
     }
