@@ -10,6 +10,8 @@ import { DESKTOP, PHONE, closeQuietly, launchBrowser } from './lib/browser.mjs';
 import { startSmtpSink } from './lib/mail.mjs';
 import { prepareCatalogue, prepareOrders, walk } from './lib/pages.mjs';
 import { REPO, startServer } from './lib/server.mjs';
+import { SHOPPER, addFromCatalogue, adminLogin, fillCheckout, placeOrderButton } from './lib/shop.mjs';
+import { startStripeDouble } from './lib/stripe.mjs';
 
 const SCREENSHOTS = process.env.TROLLEY_SCREENSHOTS_DIR || path.join(REPO, 'docs', 'screenshots');
 
@@ -39,6 +41,7 @@ try {
       for (const [part, selector] of Object.entries(parts)) await photographPart(page, selector, path.join(SCREENSHOTS, `${part}-${label}.png`));
     });
   }
+  await photographPayments(browser);
   console.log(`screenshots written to ${SCREENSHOTS}`);
 } finally {
   await closeQuietly(browser);
@@ -72,5 +75,40 @@ async function photographEmail(browser, mail) {
   } finally {
     await closeQuietly(context);
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Card payments, on a shop of their own taking them on the Stripe test double (not
+ * Stripe): the receipt of an order whose shopper left Stripe's page ("Pay now"), and the
+ * admin's page of a paid order with its payment's history.
+ */
+async function photographPayments(browser) {
+  const stripe = await startStripeDouble();
+  const shop = await startServer({ env: stripe.env });
+  stripe.deliverTo(`${shop.url}/payments/stripe/webhook`);
+  try {
+    for (const [label, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
+      const context = await browser.newContext({ viewport });
+      const page = await context.newPage();
+      for (const productId of [1, 2]) await addFromCatalogue(page, shop.url, productId, 1);
+      await page.goto(`${shop.url}/checkout`);
+      await fillCheckout(page, SHOPPER);
+      await Promise.all([page.waitForURL(`${stripe.base}/c/pay/**`), placeOrderButton(page).click()]);
+      await Promise.all([page.waitForURL(/\/orders\/[^?]+$/), page.getByRole('link', { name: 'Back to the shop' }).click()]);
+      await page.screenshot({ path: path.join(SCREENSHOTS, `receipt-pay-now-${label}.png`), fullPage: true, animations: 'disabled', caret: 'hide' });
+      await Promise.all([page.waitForURL(`${stripe.base}/c/pay/**`), page.getByRole('button', { name: 'Pay now' }).click()]);
+      await Promise.all([page.waitForURL(/checkout=return/), page.getByRole('button', { name: 'Pay' }).click()]);
+      const number = (await page.locator('.order-number').textContent()).trim();
+      const admin = await context.newPage();
+      await adminLogin(admin, shop.url);
+      await admin.getByRole('link', { name: number }).click();
+      await admin.getByRole('region', { name: /^Payment/ }).waitFor();
+      await admin.screenshot({ path: path.join(SCREENSHOTS, `admin-order-paid-${label}.png`), fullPage: true, animations: 'disabled', caret: 'hide' });
+      await closeQuietly(context);
+    }
+  } finally {
+    await shop.stop();
+    await stripe.stop();
   }
 }

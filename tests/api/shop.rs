@@ -312,3 +312,51 @@ async fn the_basket_read_with_the_session_is_never_stored_in_it() {
     assert_eq!(loaded, 0);
     assert_eq!(app.count("sessions"), 1);
 }
+
+/// Every rule of the stylesheet is closed where it ends: an unclosed block (a merge that
+/// lost a `}`) swallows the rules after it, which no page test notices. The stylesheet
+/// nests blocks only inside at-rules (`@media`).
+#[test]
+fn the_stylesheet_closes_every_block_it_opens() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/static/css/trolley.css");
+    let css = std::fs::read_to_string(path).expect("the stylesheet");
+    // Each open block: whether it is an at-rule's.
+    let mut open: Vec<bool> = Vec::new();
+    let (mut prelude, mut line, mut in_comment) = (String::new(), 1, false);
+    let mut chars = css.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\n' {
+            line += 1;
+        }
+        if in_comment {
+            if c == '*' && chars.peek() == Some(&'/') {
+                chars.next();
+                in_comment = false;
+            }
+            continue;
+        }
+        match c {
+            '/' if chars.peek() == Some(&'*') => {
+                chars.next();
+                in_comment = true;
+            }
+            '{' => {
+                assert_ne!(
+                    open.last(),
+                    Some(&false),
+                    "line {line}: `{}` opens inside a rule",
+                    prelude.trim()
+                );
+                open.push(prelude.trim().starts_with('@'));
+                prelude.clear();
+            }
+            '}' => {
+                assert!(open.pop().is_some(), "line {line}: a `}}` closing nothing");
+                prelude.clear();
+            }
+            ';' => prelude.clear(),
+            c => prelude.push(c),
+        }
+    }
+    assert!(open.is_empty(), "{} block(s) left open", open.len());
+}
