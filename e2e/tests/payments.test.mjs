@@ -56,7 +56,7 @@ test(
 
       const payment = page.getByRole('region', { name: /^Payment/ });
       assert.equal((await payment.locator('h2 .status').innerText()).trim(), 'Awaiting payment');
-      assert.equal(await page.getByRole('button', { name: 'Mark shipped' }).isDisabled(), true, 'no shipping before payment');
+      assert.equal(await page.getByRole('button', { name: 'Mark shipped…' }).isDisabled(), true, 'no shipping before payment');
       assert.equal(await overflows(page), false, `no sideways scrolling at ${viewport.width} px`);
 
       await page.getByLabel('Payment reference').fill(`BANK ${number}`);
@@ -66,7 +66,8 @@ test(
       assert.match(await payment.locator('.history').innerText(), new RegExp(`Paid \\(reference BANK ${number}\\) by admin`));
       assert.equal(await page.getByRole('button', { name: 'Record payment' }).count(), 0, 'recorded once');
 
-      await Promise.all([page.waitForURL(orderUrl), page.getByRole('button', { name: 'Mark shipped' }).click()]);
+      await Promise.all([page.waitForURL(`${orderUrl}/ship`), page.getByRole('link', { name: 'Mark shipped…' }).click()]);
+      await Promise.all([page.waitForURL(orderUrl), page.getByRole('button', { name: 'Mark shipped and email the customer' }).click()]);
       assert.equal((await page.locator('h1 .status').textContent()).trim(), 'Shipped');
 
       await shopper.goto(receipt);
