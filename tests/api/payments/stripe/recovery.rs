@@ -21,9 +21,12 @@ async fn cancelling_a_paid_order_refunds_it_once() {
     assert_eq!(pay_on_stripe(&location).await, 303);
     let delivered = double.deliver_pending(false).await;
 
-    let cancel = set_status(&admin, id, "cancelled").await;
-    // A duplicate of the payment's webhook, and the refund asked for again.
-    let duplicate = double.deliver(&delivered[0].event_id).await;
+    // The cancel (and its refund) while a duplicate of the payment's webhook comes; then
+    // the refund asked for again.
+    let (cancel, duplicate) = futures::join!(
+        set_status(&admin, id, "cancelled"),
+        double.deliver(&delivered[0].event_id)
+    );
     let again = admin
         .submit(&format!("/admin/orders/{id}/refund"), &[])
         .await;
