@@ -1,11 +1,13 @@
-//! THE STRIPE TEST DOUBLE as a process of its own, for the browser tests (`e2e/`), which
-//! cannot start it in their own runtime: `cargo build --example stripe-double`. Not
-//! Stripe: see `mod.rs`. It prints its address (`http://127.0.0.1:PORT`) on the first line
-//! of its output, reads the shop's webhook address from its first line of input, and
-//! delivers every pending event there every 200 ms, signed, until it is taken (a refused
-//! or failed delivery is tried again, as Stripe retries). It ends when its input closes.
+//! THE STRIPE TEST DOUBLE (`tests/stripe_double/`, kept with the tests) as a process of
+//! its own, for the browser tests (`e2e/`) and `bench/run --stripe`, which cannot start
+//! it in their own runtime: `cargo build --example stripe-double`. Not Stripe: see
+//! `tests/stripe_double/mod.rs`. It prints its address (`http://127.0.0.1:PORT`) on the
+//! first line of its output, reads the shop's webhook address from its first line of
+//! input, and delivers every pending event there every 200 ms, signed, until it is taken
+//! (a refused or failed delivery is tried again, as Stripe retries). It ends when its
+//! input closes.
 
-#[path = "mod.rs"]
+#[path = "../tests/stripe_double/mod.rs"]
 mod stripe_double;
 
 use std::io::{BufRead, Write};
