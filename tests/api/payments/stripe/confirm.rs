@@ -259,3 +259,37 @@ async fn a_payment_after_the_order_expired_wins_and_the_order_is_flagged_for_an_
     assert_eq!(response.status().as_u16(), 200);
     assert_eq!(states(&app, id), ("placed".into(), "paid".into()));
 }
+
+#[actix_web::test]
+async fn the_email_of_an_order_not_yet_paid_by_card_says_how_to_pay_from_the_receipt() {
+    let port = crate::api::emails::free_port();
+    let Some(sink) = crate::api::emails::SmtpSink::start(port, false) else {
+        return;
+    };
+    let double = StripeDouble::start();
+    let app = crate::common::spawn_app_with(|settings| {
+        stripe_settings(settings, &double);
+        crate::api::emails::send_to(settings, port, 5);
+    })
+    .await;
+    let (_, token, _) = place(&app, 1).await;
+
+    let received = sink.wait_for(1, std::time::Duration::from_secs(20)).await;
+
+    let text = received[0]
+        .text
+        .as_deref()
+        .expect("a plain-text body")
+        .replace("\r\n", "\n");
+    assert!(
+        text.contains("We have not received your payment of £9.50 yet: you can pay by card from your receipt,"),
+        "{text}"
+    );
+    assert!(text.contains(&format!("/orders/{token}")), "{text}");
+    assert!(
+        !text.contains("Paid:") && !text.contains("bank transfer"),
+        "{text}"
+    );
+    let html = received[0].html.as_deref().expect("an HTML body");
+    assert!(html.contains("you can pay by card from <a href="), "{html}");
+}
