@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use diesel::sql_types::BigInt;
 
 use super::Order;
-use crate::db::schema::{order_lines, orders};
+use crate::db::schema::{order_lines, orders, payment_events};
 use crate::db::{search, DbConnection, QueryResult};
 use crate::domain::{Money, OrderNumber, OrderStatus, PaymentState};
 
@@ -116,6 +116,21 @@ pub fn revenue_since(
 }
 
 /// Line counts per order, for a page of orders.
+/// Of `order_ids`, those paid now after their payment had expired (and their stock gone
+/// back): an admin must look at them before shipping.
+pub fn paid_late(conn: &mut DbConnection, order_ids: &[i64]) -> QueryResult<Vec<i64>> {
+    let late = payment_events::table
+        .filter(payment_events::order_id.eq(orders::id))
+        .filter(payment_events::from_state.eq(PaymentState::Expired.as_str()))
+        .filter(payment_events::to_state.eq(PaymentState::Paid.as_str()));
+    orders::table
+        .filter(orders::id.eq_any(order_ids))
+        .filter(orders::payment_state.eq(PaymentState::Paid.as_str()))
+        .filter(diesel::dsl::exists(late))
+        .select(orders::id)
+        .load(conn)
+}
+
 pub fn item_counts(conn: &mut DbConnection, order_ids: &[i64]) -> QueryResult<Vec<(i64, i32)>> {
     order_lines::table
         .filter(order_lines::order_id.eq_any(order_ids))

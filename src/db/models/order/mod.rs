@@ -17,7 +17,9 @@ use crate::db::{DbConnection, QueryResult};
 use crate::domain::{Money, OrderNumber, OrderStatus, OrderToken, PaymentState};
 
 pub use deadline::{cancel_next_overdue, DEADLINE_ACTOR};
-pub use listing::{item_counts, list, list_all, revenue_since, summary, OrderFilter, Summary};
+pub use listing::{
+    item_counts, list, list_all, paid_late, revenue_since, summary, OrderFilter, Summary,
+};
 pub use online::{
     confirm_paid, expire_session, next_attempt, record_refund, record_session, take_event,
     Confirmation, ProviderEvent, Taken, LATE_PAYMENT_FLAG, PROVIDER_ACTOR,

@@ -107,6 +107,8 @@ struct Row {
     #[serde(flatten)]
     order: OrderView,
     items: i64,
+    /// Paid after its payment expired: flagged for a look before shipping.
+    paid_late: bool,
 }
 
 pub async fn list(
@@ -121,7 +123,7 @@ pub async fn list(
     let today = Utc::now().with_timezone(&zone).date_naive();
     let since = chart::since(today) - chrono::Duration::days(1);
     let query_filter = filter.clone();
-    let (orders, summary, counts, revenue) = state
+    let (orders, summary, counts, revenue, late) = state
         .db
         .query(move |conn| {
             let orders = order::list(conn, &query_filter, PAGE_SIZE, (page - 1) * PAGE_SIZE)?;
@@ -129,7 +131,13 @@ pub async fn list(
             let ids: Vec<i64> = orders.iter().map(|o| o.id).collect();
             let counts = order::item_counts(conn, &ids)?;
             let revenue = order::revenue_since(conn, &query_filter, since)?;
-            Ok((orders, summary, counts, revenue))
+            Ok((
+                orders,
+                summary,
+                counts,
+                revenue,
+                order::paid_late(conn, &ids)?,
+            ))
         })
         .await?;
     let items = items_per_order(counts);
@@ -137,6 +145,7 @@ pub async fn list(
         .into_iter()
         .map(|order| Row {
             items: items.get(&order.id).copied().unwrap_or(0),
+            paid_late: late.contains(&order.id),
             order: OrderView::new(order, zone),
         })
         .collect();

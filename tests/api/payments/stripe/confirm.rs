@@ -235,6 +235,9 @@ async fn a_payment_after_the_order_expired_wins_and_the_order_is_flagged_for_an_
     );
     let page = admin.get(&format!("/admin/orders/{id}")).await;
     assert!(page.body.contains("Look at this order:"), "{}", page.body);
+    let list = admin.get("/admin/orders").await;
+    let flagged = list.body.matches("Paid late: look at it").count();
+    assert_eq!(flagged, 1, "{}", list.body);
     assert!(
         page.body.contains("check the stock before shipping"),
         "{}",
