@@ -99,8 +99,14 @@ pub async fn webhook(
     let token = object["client_reference_id"]
         .as_str()
         .or_else(|| object["metadata"]["order_token"].as_str());
+    // An event about no order of this shop's is taken and ignored; a database that cannot
+    // say is a 503, and Stripe sends the event again.
     let order_id = match token {
-        Some(token) => order_id(&state, token).await.ok(),
+        Some(token) => match order_id(&state, token).await {
+            Ok(id) => Some(id),
+            Err(AppError::NotFound) => None,
+            Err(error) => return Err(error),
+        },
         None => None,
     };
     let (id, kind, session_id, reference) = (
@@ -131,7 +137,8 @@ pub async fn webhook(
         .body(r#"{"received":true}"#))
 }
 
-/// What Stripe's event of type `kind` asks of the order (`None`: not one of Trolley's).
+/// What Stripe's event of type `kind` asks of the order `order_id` (`None`: no order of
+/// this shop's).
 fn provider_event<'a>(
     kind: &str,
     order_id: Option<i64>,

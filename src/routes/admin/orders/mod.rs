@@ -111,6 +111,18 @@ struct Row {
     paid_late: bool,
 }
 
+/// The list's rows: each order with its number of items and whether it was paid late.
+fn rows(orders: Vec<order::Order>, items: &BTreeMap<i64, i64>, late: &[i64], zone: Tz) -> Vec<Row> {
+    orders
+        .into_iter()
+        .map(|order| Row {
+            items: items.get(&order.id).copied().unwrap_or(0),
+            paid_late: late.contains(&order.id),
+            order: OrderView::new(order, zone),
+        })
+        .collect()
+}
+
 pub async fn list(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -140,15 +152,7 @@ pub async fn list(
             ))
         })
         .await?;
-    let items = items_per_order(counts);
-    let rows: Vec<Row> = orders
-        .into_iter()
-        .map(|order| Row {
-            items: items.get(&order.id).copied().unwrap_or(0),
-            paid_late: late.contains(&order.id),
-            order: OrderView::new(order, zone),
-        })
-        .collect();
+    let rows = rows(orders, &items_per_order(counts), &late, zone);
     let pages = ((summary.orders + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
     let mut context = tera::Context::new();
     context.insert("orders", &rows);
