@@ -296,3 +296,58 @@ async fn the_email_of_an_order_not_yet_paid_by_card_says_how_to_pay_from_the_rec
     let html = received[0].html.as_deref().expect("an HTML body");
     assert!(html.contains("you can pay by card from <a href="), "{html}");
 }
+
+#[actix_web::test]
+async fn a_webhook_the_database_cannot_take_is_refused_and_its_retry_pays_the_order_once() {
+    use diesel::connection::SimpleConnection;
+    use diesel::Connection;
+    use trolley::config::DatabaseUrl;
+
+    let double = StripeDouble::start();
+    let app = stripe_shop(&double).await;
+    let (_, token, location) = place(&app, 1).await;
+    let id = order_id(&app, &token);
+    assert_eq!(pay_on_stripe(&location).await, 303);
+    let event = double.events()[0].id.clone();
+
+    // Another connection holds the lock the order's update needs.
+    let mut lock: Box<dyn SimpleConnection> = match &app.database.url {
+        DatabaseUrl::Sqlite(path) => {
+            let mut conn = diesel::SqliteConnection::establish(path).expect("connect");
+            conn.batch_execute("BEGIN IMMEDIATE")
+                .expect("the write lock");
+            Box::new(conn)
+        }
+        DatabaseUrl::Postgres(url) => {
+            let mut conn = diesel::PgConnection::establish(url).expect("connect");
+            conn.batch_execute("BEGIN; LOCK TABLE orders IN EXCLUSIVE MODE;")
+                .expect("lock the orders");
+            Box::new(conn)
+        }
+    };
+    // Delivered as the double does, waiting as long as Trolley takes to answer.
+    let payload = double
+        .events()
+        .into_iter()
+        .find(|e| e.id == event)
+        .expect("the event")
+        .payload;
+    let at = chrono::Utc::now().timestamp();
+    let signature = crate::stripe_double::signature_header(&payload, WEBHOOK_SECRET, at);
+    let refused = awc::Client::new()
+        .post(format!("{}/payments/stripe/webhook", app.address))
+        .timeout(std::time::Duration::from_secs(30))
+        .insert_header(("Stripe-Signature", signature))
+        .send_body(payload)
+        .await
+        .expect("an answer");
+    lock.batch_execute("ROLLBACK").expect("release the lock");
+    let retried = double.deliver(&event).await;
+
+    let status = refused.status().as_u16();
+    assert_eq!(status, 503, "Stripe is asked to send it again");
+    assert_eq!(retried.status, Some(200));
+    assert_eq!(states(&app, id), ("placed".into(), "paid".into()));
+    assert_eq!(paid_events(&app, id), 1);
+    assert_eq!(app.scalar("SELECT COUNT(*) AS n FROM stripe_events"), 1);
+}
